@@ -1,0 +1,1 @@
+"""jaxnets: neural networks from perceptron to GANs as pure-function JAX/Flax/Optax code."""

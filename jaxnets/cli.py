@@ -1,0 +1,213 @@
+"""The ``jaxnets`` command: demo, train, summary, autodiff.
+
+Flags are parsed here and only here; the library receives frozen config dataclasses.
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _parse_value(text: str):
+    """'3' -> 3, '0.5' -> 0.5, '256,256' -> (256, 256), 'true' -> True, else the string."""
+    if "," in text:
+        return tuple(_parse_value(part) for part in text.split(",") if part)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _options(pairs: list[str]) -> dict:
+    options = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--option expects NAME=VALUE, got {pair!r}")
+        options[name.strip()] = _parse_value(value.strip())
+    return options
+
+
+def _add_train(sub) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train a model on a data set, with checkpoints and metrics in --workdir",
+        description="Train, evaluate and checkpoint. Flags override --config (JSON); "
+        "rerunning with the same --workdir resumes from its latest checkpoint.",
+    )
+    p.add_argument("--config", type=Path, help="JSON file with RunConfig fields")
+    p.add_argument("--model", help="registered model name (see `jaxnets summary --list`)")
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                   help="model attribute, e.g. --option features=256,256 (repeatable)")
+    p.add_argument("--dataset", help="digits | spiral | mnist")
+    p.add_argument("--data-dir", help="folder with the MNIST IDX files (default $JAXNETS_DATA_DIR)")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--optimizer", help="sgd | momentum | nesterov | adagrad | rmsprop | adam")
+    p.add_argument("--lr", type=float, help="learning rate")
+    p.add_argument("--schedule", help="constant | robbins_monro | cosine | step")
+    p.add_argument("--weight-decay", type=float)
+    p.add_argument("--l1", type=float)
+    p.add_argument("--l2", type=float)
+    p.add_argument("--validation-fraction", type=float)
+    p.add_argument("--patience", type=int, help="early-stopping patience in epochs")
+    p.add_argument("--keep", type=int, help="checkpoints to keep")
+    p.add_argument("--workdir", type=Path, help="checkpoints, metrics.jsonl, config.json")
+    p.add_argument("--no-progress", action="store_true")
+
+
+def _run_config(args):
+    from jaxnets.train import RunConfig
+
+    values = json.loads(args.config.read_text()) if args.config else {}
+    config = RunConfig.from_dict(values)
+    top = {"model": args.model, "dataset": args.dataset, "l1": args.l1, "l2": args.l2}
+    top["data_dir"] = args.data_dir or config.data_dir or os.environ.get("JAXNETS_DATA_DIR")
+    if args.option:
+        top["model_options"] = {**config.model_options, **_options(args.option)}
+    opt = {"name": args.optimizer, "learning_rate": args.lr, "weight_decay": args.weight_decay}
+    fit = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "seed": args.seed,
+        "validation_fraction": args.validation_fraction,
+        "early_stopping_patience": args.patience,
+        "keep_checkpoints": args.keep,
+        "progress": False if args.no_progress else None,
+    }
+    schedule = {"name": args.schedule}
+
+    def given(d):
+        return {k: v for k, v in d.items() if v is not None}
+
+    optimizer = dataclasses.replace(
+        config.optimizer,
+        schedule=dataclasses.replace(config.optimizer.schedule, **given(schedule)),
+        **given(opt),
+    )
+    return dataclasses.replace(
+        config,
+        optimizer=optimizer,
+        fit=dataclasses.replace(config.fit, **given(fit)),
+        **given(top),
+    )
+
+
+def _train(args) -> int:
+    from jaxnets.train import train_and_evaluate
+
+    config = _run_config(args)
+    result = train_and_evaluate(config, args.workdir)
+    test = result.test
+    print(f"model {config.model}: {result.num_params:,} parameters")
+    if "accuracy" in test:
+        print(f"test accuracy {test['accuracy']:.4f} (test loss {test['loss']:.4f})")
+    else:
+        print(f"test loss {test['loss']:.6f}")
+    if args.workdir:
+        print(f"checkpoints and metrics.jsonl in {args.workdir}")
+    return 0
+
+
+def _add_summary(sub) -> None:
+    p = sub.add_parser("summary", help="print a model's layers, output shapes and parameters")
+    p.add_argument("--model", help="registered model name")
+    p.add_argument("--list", action="store_true", help="list the registered models")
+    p.add_argument("--input-shape", help="per-example input shape, e.g. 28,28,1")
+    p.add_argument("--num-classes", type=int, default=10)
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE")
+
+
+def _summary(args) -> int:
+    from jaxnets import models
+
+    if args.list or not args.model:
+        for name in models.model_names():
+            print(f"{name:20s} {models.get_spec(name).description}")
+        return 0
+    spec = models.get_spec(args.model)
+    model = models.create(args.model, num_classes=args.num_classes, **_options(args.option))
+    shape = spec.example_input
+    if args.input_shape:
+        shape = tuple(int(s) for s in args.input_shape.split(","))
+    print(models.summary(model, shape))
+    return 0
+
+
+def _add_demo(sub) -> None:
+    p = sub.add_parser("demo", help="the offline main job: spiral and digits, with plots")
+    p.add_argument("--out", type=Path, default=Path("demo_out"), help="where PNGs go")
+    p.add_argument("--quick", action="store_true", help="a few epochs only (smoke run)")
+
+
+def _demo(args) -> int:
+    from jaxnets.demo import run_demo
+
+    run_demo(args.out, epochs_scale=0.05 if args.quick else 1.0)
+    return 0
+
+
+def _add_autodiff(sub) -> None:
+    from jaxnets.autodiff import command
+
+    p = sub.add_parser(
+        "autodiff", help="forward and reverse sweeps of the lecture example, as tables"
+    )
+    command.add_arguments(p)
+
+
+def _autodiff(args) -> int:
+    from jaxnets.autodiff import command
+
+    return command.run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jaxnets", description="Neural networks in JAX: train, inspect, differentiate."
+    )
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_demo(sub)
+    _add_train(sub)
+    _add_summary(sub)
+    _add_autodiff(sub)
+    return parser
+
+
+_COMMANDS = {"demo": _demo, "train": _train, "summary": _summary, "autodiff": _autodiff}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted; the last completed epoch's checkpoint is kept", file=sys.stderr)
+        return 130
+    except Exception as err:
+        # Users get one line saying what was wrong; --debug shows the traceback.
+        if args.debug or not _is_user_error(err):
+            raise
+        print(f"jaxnets {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+def _is_user_error(err: Exception) -> bool:
+    from jaxnets.train import CheckpointError, NonFiniteLossError
+
+    return isinstance(
+        err, ValueError | TypeError | KeyError | OSError | CheckpointError | NonFiniteLossError
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

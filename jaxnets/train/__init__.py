@@ -1,0 +1,30 @@
+"""Training: the state pytree, compiled steps, the fit loop and checkpoints."""
+
+from jaxnets.train._checkpoint import Checkpointer, CheckpointError
+from jaxnets.train._loop import FitConfig, FitResult, NonFiniteLossError, evaluate, fit
+from jaxnets.train._run import RunConfig, RunResult, train_and_evaluate
+from jaxnets.train._state import InputSpec, Objective, TrainState, init_state, num_params
+from jaxnets.train._steps import check_batch, eval_step, mean_metrics, predict, train_step
+
+__all__ = [
+    "CheckpointError",
+    "Checkpointer",
+    "FitConfig",
+    "FitResult",
+    "InputSpec",
+    "NonFiniteLossError",
+    "Objective",
+    "RunConfig",
+    "RunResult",
+    "TrainState",
+    "check_batch",
+    "eval_step",
+    "evaluate",
+    "fit",
+    "init_state",
+    "mean_metrics",
+    "num_params",
+    "predict",
+    "train_and_evaluate",
+    "train_step",
+]

@@ -1,0 +1,212 @@
+"""The training loop: epochs of compiled steps, evaluation, early stopping, checkpoints."""
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jax
+import numpy as np
+
+from jaxnets.data import batches, holdout_split, num_batches, split_length
+from jaxnets.train._checkpoint import Checkpointer
+from jaxnets.train._progress import Progress, Stopwatch
+from jaxnets.train._state import TrainState
+from jaxnets.train._steps import check_batch, eval_step, mean_metrics, train_step
+
+
+class NonFiniteLossError(FloatingPointError):
+    """The training loss became NaN or infinite; the last good checkpoint was kept."""
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    """How to run :func:`fit`.
+
+    ``validation_fraction`` holds out that share of the training split (seeded) for early
+    stopping: training stops after ``early_stopping_patience`` epochs without the validation
+    loss improving by more than ``min_delta``, and with ``restore_best`` the returned state
+    has the best epoch's parameters. ``check_every`` is how many steps pass between host
+    reads of the loss (for the bar and the NaN check); a larger value dispatches more freely.
+    """
+
+    epochs: int = 10
+    batch_size: int = 128
+    eval_batch_size: int = 1000
+    seed: int = 0
+    validation_fraction: float = 0.0
+    early_stopping_patience: int | None = None
+    min_delta: float = 0.0
+    restore_best: bool = True
+    keep_checkpoints: int = 3
+    progress: bool = True
+    check_every: int = 50
+
+    def __post_init__(self):
+        if self.epochs < 0 or self.batch_size <= 0 or self.eval_batch_size <= 0:
+            raise ValueError("epochs must be >= 0 and batch sizes > 0")
+        if not 0.0 <= self.validation_fraction < 1.0:
+            raise ValueError(f"validation_fraction must be in [0, 1), got {self.validation_fraction}")
+        if self.early_stopping_patience is not None and self.validation_fraction == 0.0:
+            raise ValueError(
+                "early stopping needs a held-out split: set validation_fraction > 0 "
+                "(e.g. 0.1) together with early_stopping_patience"
+            )
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The final state, one history row per epoch, and how the run ended."""
+
+    state: TrainState
+    history: list[dict] = field(default_factory=list)
+    stopped_early: bool = False
+    best_epoch: int | None = None
+    compile_s: float = 0.0
+
+
+def evaluate(state: TrainState, split: dict, batch_size: int = 1000) -> dict[str, float]:
+    """Count-weighted mean metrics of ``state`` over every example of ``split``.
+
+    The last batch is padded and masked, so every example counts exactly once and only one
+    shape is ever compiled.
+    """
+    batch_size = min(batch_size, split_length(split))
+    metrics = [
+        eval_step(state, batch)
+        for batch in batches(split, batch_size, shuffle=False, remainder="pad")
+    ]
+    return mean_metrics(metrics)
+
+
+def fit(
+    state: TrainState,
+    train: dict,
+    test: dict | None = None,
+    config: FitConfig = FitConfig(),
+    *,
+    workdir: str | Path | None = None,
+) -> FitResult:
+    """Train ``state`` on the ``train`` split for ``config.epochs`` epochs.
+
+    Splits are dicts of arrays (``"image"`` (N, ...), ``"label"`` (N,)). Each epoch shuffles
+    from ``(config.seed, epoch)``, so the run is deterministic and a run resumed from
+    ``workdir`` (checkpoints after every epoch, metrics as JSON lines in
+    ``workdir/metrics.jsonl``) ends with exactly the parameters of an uninterrupted one.
+
+    Raises :class:`NonFiniteLossError` naming the step where the loss stopped being finite
+    (nothing is saved for that epoch, so the last good checkpoint stays the latest).
+    """
+    val = None
+    if config.validation_fraction:
+        train, val = holdout_split(train, config.validation_fraction, seed=config.seed)
+    n_train = split_length(train)
+    batch_size = min(config.batch_size, n_train)
+    steps_per_epoch = num_batches(n_train, batch_size, "drop")
+    first = next(batches(train, batch_size, seed=config.seed, epoch=0, remainder="drop"))
+    check_batch(state, first)
+
+    best = {"params": state.params, "model_state": state.model_state}
+    meta = {"epoch": 0, "history": [], "best_loss": math.inf, "best_epoch": None, "bad": 0}
+    checkpointer = None
+    if workdir is not None:
+        workdir = Path(workdir)
+        checkpointer = Checkpointer(workdir / "checkpoints", keep=config.keep_checkpoints)
+        if checkpointer.latest_epoch() is not None:
+            state, best, meta = checkpointer.restore(state, best)
+
+    progress = Progress(config.progress)
+    with Stopwatch() as sw:
+        step_fn = train_step.lower(state, first).compile()
+    progress.compiled("train_step", sw.seconds)
+    compile_s = sw.seconds
+
+    history = list(meta["history"])
+    stopped_early = _should_stop(meta, config)
+    for epoch in range(meta["epoch"], 0 if stopped_early else config.epochs):
+        progress.start_epoch(epoch + 1, config.epochs, steps_per_epoch * batch_size)
+        first_step = int(state.step)
+        step_metrics = []
+        with Stopwatch() as sw:
+            for batch in batches(
+                train, batch_size, seed=config.seed, epoch=epoch, remainder="drop"
+            ):
+                state, metrics = step_fn(state, batch)
+                step_metrics.append(metrics)
+                if len(step_metrics) % config.check_every == 0:
+                    recent = step_metrics[-config.check_every :]
+                    _check_finite(recent, first_step + len(step_metrics) - len(recent), epoch)
+                    progress.advance(config.check_every * batch_size, loss=_last_loss(recent))
+            train_metrics = mean_metrics(step_metrics)
+        _check_finite(step_metrics, first_step, epoch)
+        progress.advance((len(step_metrics) % config.check_every) * batch_size)
+
+        row = {"epoch": epoch + 1, "step": int(state.step), "epoch_s": sw.seconds}
+        row["examples_per_s"] = steps_per_epoch * batch_size / max(sw.seconds, 1e-9)
+        row.update({f"train_{k}": v for k, v in train_metrics.items() if k != "count"})
+        if val is not None:
+            row.update(_prefixed("val", evaluate(state, val, config.eval_batch_size)))
+        if test is not None:
+            row.update(_prefixed("test", evaluate(state, test, config.eval_batch_size)))
+        history.append(row)
+        progress.end_epoch(_describe(row))
+
+        if val is not None:
+            if row["val_loss"] < meta["best_loss"] - config.min_delta:
+                meta.update(best_loss=row["val_loss"], best_epoch=epoch + 1, bad=0)
+                best = jax.tree.map(np.array, {"params": state.params, "model_state": state.model_state})
+            else:
+                meta["bad"] += 1
+        meta.update(epoch=epoch + 1, history=history)
+        if checkpointer is not None:
+            checkpointer.save(epoch + 1, state, best, meta)
+            _write_metrics(workdir / "metrics.jsonl", history)
+        if _should_stop(meta, config):
+            stopped_early = True
+            break
+
+    if checkpointer is not None:
+        checkpointer.close()
+    if val is not None and config.restore_best and meta["best_epoch"] is not None:
+        state = state.replace(params=best["params"], model_state=best["model_state"])
+    return FitResult(state, history, stopped_early, meta["best_epoch"], compile_s)
+
+
+def _should_stop(meta: dict, config: FitConfig) -> bool:
+    patience = config.early_stopping_patience
+    return patience is not None and meta["bad"] >= patience
+
+
+def _check_finite(step_metrics: list[dict], first_step: int, epoch: int) -> None:
+    values = np.asarray(jax.device_get([m["loss"] for m in step_metrics]))
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        step = first_step + int(bad[0]) + 1
+        raise NonFiniteLossError(
+            f"training loss became {values[bad[0]]} at step {step} (epoch {epoch + 1}); "
+            "stopped without saving this epoch, so the last good checkpoint is kept. "
+            "Lower the learning rate or add gradient clipping."
+        )
+
+
+def _last_loss(step_metrics: list[dict]) -> float:
+    return float(np.mean(jax.device_get([m["loss"] for m in step_metrics])))
+
+
+def _prefixed(prefix: str, metrics: dict) -> dict:
+    return {f"{prefix}_{k}": v for k, v in metrics.items() if k != "count"}
+
+
+def _describe(row: dict) -> str:
+    keys = ("train_loss", "val_loss", "test_loss", "test_accuracy")
+    return ", ".join(f"{k}={row[k]:.4f}" for k in keys if k in row)
+
+
+def _write_metrics(path: Path, history: list[dict]) -> None:
+    # Rewritten from the checkpointed history each epoch so a resumed run never duplicates
+    # or loses a line; only process 0 writes in multi-host runs.
+    if jax.process_index() != 0:
+        return
+    tmp = path.with_suffix(".jsonl.tmp")
+    tmp.write_text("".join(json.dumps(row) + "\n" for row in history))
+    tmp.replace(path)

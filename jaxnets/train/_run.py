@@ -1,0 +1,101 @@
+"""One run from a config: load data, build model and optimizer, fit, evaluate."""
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jax
+
+from jaxnets import models, optim
+from jaxnets.data import load_dataset, num_batches, split_length
+from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
+from jaxnets.train._state import Objective, init_state, num_params
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything one training run needs; the CLI and experiments build it, the library reads it.
+
+    ``model_options`` become attributes of the model (e.g. ``{"features": (256, 256)}``);
+    ``fit.seed`` seeds initialisation, shuffling and dropout.
+    """
+
+    model: str = "mlp"
+    model_options: Mapping[str, Any] = field(default_factory=dict)
+    dataset: str = "digits"
+    data_dir: str | None = None
+    l1: float = 0.0
+    l2: float = 0.0
+    optimizer: optim.OptimizerConfig = field(default_factory=optim.OptimizerConfig)
+    fit: FitConfig = field(default_factory=FitConfig)
+
+    def to_dict(self) -> dict:
+        return json.loads(json.dumps(dataclasses.asdict(self)))
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> "RunConfig":
+        """Build from nested dicts (a JSON config file); unknown keys are an error."""
+        return _build(cls, values, "config")
+
+
+def _build(cls, values: Mapping[str, Any], where: str):
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(
+            f"unknown key(s) {sorted(unknown)} in {where}; known keys: {sorted(fields)}"
+        )
+    kwargs = {}
+    for name, value in values.items():
+        default = fields[name].default_factory() if callable(fields[name].default_factory) else None
+        if dataclasses.is_dataclass(default) and isinstance(value, Mapping):
+            value = _build(type(default), value, f"{where}.{name}")
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The fit result, the final test metrics and the model's parameter count."""
+
+    fit: FitResult
+    test: dict[str, float]
+    num_params: int
+
+
+def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> RunResult:
+    """Train ``config.model`` on ``config.dataset``; checkpoints and metrics go to ``workdir``.
+
+    Rerunning with the same ``workdir`` resumes from its latest checkpoint.
+    """
+    spec = models.get_spec(config.model)
+    dataset = load_dataset(config.dataset, data_dir=config.data_dir, seed=config.fit.seed)
+    model = models.create(config.model, num_classes=dataset.num_classes, **config.model_options)
+    n_train = split_length(dataset.train)
+    if config.fit.validation_fraction:
+        n_train -= int(round(n_train * config.fit.validation_fraction))
+    steps = config.fit.epochs * num_batches(n_train, min(config.fit.batch_size, n_train), "drop")
+    tx = optim.create(config.optimizer, total_steps=max(steps, 1))
+    objective = Objective(
+        loss=spec.loss,
+        target=spec.target,
+        input_key=dataset.input_key,
+        l1=config.l1,
+        l2=config.l2,
+    )
+    state = init_state(
+        model, tx, objective, dataset.input_shape, key=jax.random.PRNGKey(config.fit.seed)
+    )
+    if workdir is not None:
+        workdir = Path(workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        if jax.process_index() == 0:
+            (workdir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    result = fit(state, dataset.train, dataset.test, config.fit, workdir=workdir)
+    test = evaluate(result.state, dataset.test, config.fit.eval_batch_size)
+    return RunResult(result, test, num_params(result.state.params))

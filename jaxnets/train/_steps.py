@@ -1,0 +1,132 @@
+"""Compiled train and eval steps: ``train_step(state, batch) -> (state, metrics)``.
+
+A batch is a dict with inputs (B, ...) under ``state.objective.input_key`` (``"image"``), ``"label"`` (B,) integer targets and,
+for padded batches, a boolean ``"mask"`` (B,) marking real rows. Metrics are batch means over
+real rows, plus ``"count"`` (the number of real rows) so epochs aggregate exactly.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from jaxnets import losses
+from jaxnets.train._state import TrainState
+
+LABEL_KEY = "label"
+MASK_KEY = "mask"
+
+
+def check_batch(state: TrainState, batch) -> None:
+    """Raise a clear error when ``batch`` does not fit the model ``state`` was built for."""
+    input_key = state.objective.input_key
+    for key in (input_key, LABEL_KEY) if state.objective.target == "label" else (input_key,):
+        if key not in batch:
+            raise KeyError(f"batch has no {key!r} entry (keys: {sorted(batch)})")
+    x = batch[input_key]
+    spec = state.input_spec
+    if tuple(x.shape[1:]) != spec.shape:
+        raise ValueError(
+            f"input batch has per-example shape {tuple(x.shape[1:])} but the model was "
+            f"initialised for {spec.shape}; reshape the data or re-create the state with "
+            f"input_shape={tuple(x.shape[1:])}."
+        )
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        raise TypeError(
+            f"inputs must be floating point (got {x.dtype}); normalise pixels to [0, 1] "
+            "float32 first (the jaxnets.data loaders do)."
+        )
+    if state.objective.target == "label":
+        y = batch[LABEL_KEY]
+        if y.shape[:1] != x.shape[:1]:
+            raise ValueError(f"{len(y)} labels for {len(x)} inputs in one batch")
+
+
+def _outputs(state: TrainState, params, batch, *, train: bool, key=None):
+    variables = {"params": params, **state.model_state}
+    # Only training updates running statistics; with none to update, apply returns outputs only.
+    mutable = list(state.model_state) if train and state.model_state else False
+    rngs = {"dropout": key} if key is not None else None
+    x = batch[state.objective.input_key]
+    out = state.apply_fn(variables, x, train=train, rngs=rngs, mutable=mutable)
+    if mutable:
+        return out
+    return out, state.model_state
+
+
+def _metrics(state: TrainState, outputs, batch):
+    objective = state.objective
+    x = batch[objective.input_key]
+    target = batch[LABEL_KEY] if objective.target == "label" else x
+    per_example = losses.get_per_example(objective.loss)(outputs, target)
+    mask = batch.get(MASK_KEY)
+    weights = jnp.ones_like(per_example) if mask is None else mask.astype(per_example.dtype)
+    count = jnp.sum(weights)
+    metrics = {"loss": jnp.sum(per_example * weights) / count, "count": count}
+    if objective.has_accuracy:
+        correct = (jnp.argmax(outputs, axis=-1) == target).astype(per_example.dtype)
+        metrics["accuracy"] = jnp.sum(correct * weights) / count
+    return metrics
+
+
+def _penalty(state: TrainState, params):
+    objective = state.objective
+    penalty = jnp.zeros(())
+    if objective.l2:
+        penalty += losses.l2_penalty(params, objective.l2)
+    if objective.l1:
+        penalty += losses.l1_penalty(params, objective.l1)
+    return penalty
+
+
+def _train_step(state: TrainState, batch):
+    # One key per step, derived rather than split and carried, so a resumed run sees exactly
+    # the same randomness as an uninterrupted one.
+    dropout_key = jax.random.fold_in(state.key, state.step)
+
+    def loss_fn(params):
+        outputs, model_state = _outputs(state, params, batch, train=True, key=dropout_key)
+        metrics = _metrics(state, outputs, batch)
+        return metrics["loss"] + _penalty(state, params), (metrics, model_state)
+
+    grads, (metrics, model_state) = jax.grad(loss_fn, has_aux=True)(state.params)
+    updates, opt_state = state.tx.update(grads, state.opt_state, state.params)
+    params = optax.apply_updates(state.params, updates)
+    metrics["grad_norm"] = optax.global_norm(grads)
+    new_state = state.replace(
+        step=state.step + 1, params=params, opt_state=opt_state, model_state=model_state
+    )
+    return new_state, metrics
+
+
+def _eval_step(state: TrainState, batch):
+    outputs, _ = _outputs(state, state.params, batch, train=False)
+    return _metrics(state, outputs, batch)
+
+
+# The state is donated: its old buffers are reused for the new state (no second copy of
+# params and optimizer moments alive at once).
+train_step = jax.jit(_train_step, donate_argnums=0)
+eval_step = jax.jit(_eval_step)
+
+
+@jax.jit
+def predict(state: TrainState, x: jax.Array) -> jax.Array:
+    """Model outputs (logits) for inputs (B, ...) in inference mode."""
+    out, _ = _outputs(state, state.params, {state.objective.input_key: x}, train=False)
+    return out
+
+
+def mean_metrics(metrics: list[dict]) -> dict[str, float]:
+    """Aggregate per-batch metrics into count-weighted means (host floats)."""
+    if not metrics:
+        return {}
+    host = jax.device_get(metrics)
+    counts = np.array([float(m["count"]) for m in host])
+    total = counts.sum()
+    out = {"count": int(total)}
+    for name in host[0]:
+        if name != "count":
+            values = np.array([float(m[name]) for m in host])
+            out[name] = float((values * counts).sum() / total)
+    return out
