@@ -106,7 +106,8 @@ def fit(
     first = next(batches(train, batch_size, seed=config.seed, epoch=0, remainder="drop"))
     check_batch(state, first)
 
-    best = {"params": state.params, "model_state": state.model_state}
+    # Host copies: the device buffers of `state` are donated to the first step.
+    best = _host_copy({"params": state.params, "model_state": state.model_state})
     meta = {"epoch": 0, "history": [], "best_loss": math.inf, "best_epoch": None, "bad": 0}
     checkpointer = None
     if workdir is not None:
@@ -154,7 +155,7 @@ def fit(
         if val is not None:
             if row["val_loss"] < meta["best_loss"] - config.min_delta:
                 meta.update(best_loss=row["val_loss"], best_epoch=epoch + 1, bad=0)
-                best = jax.tree.map(np.array, {"params": state.params, "model_state": state.model_state})
+                best = _host_copy({"params": state.params, "model_state": state.model_state})
             else:
                 meta["bad"] += 1
         meta.update(epoch=epoch + 1, history=history)
@@ -170,6 +171,10 @@ def fit(
     if val is not None and config.restore_best and meta["best_epoch"] is not None:
         state = state.replace(params=best["params"], model_state=best["model_state"])
     return FitResult(state, history, stopped_early, meta["best_epoch"], compile_s)
+
+
+def _host_copy(tree):
+    return jax.tree.map(np.array, tree)
 
 
 def _should_stop(meta: dict, config: FitConfig) -> bool:
