@@ -55,6 +55,18 @@ def softmax_cross_entropy_per_example(logits: jax.Array, labels: jax.Array) -> j
     return optax.softmax_cross_entropy_with_integer_labels(logits, labels)
 
 
+def sequence_softmax_cross_entropy_per_example(logits: jax.Array, labels: jax.Array) -> jax.Array:
+    """Mean over time of -log softmax(z_t)[y_t]: logits (B, T, K), labels (B, T) -> (B,)."""
+    _check_batch(logits, labels, "sequence softmax cross-entropy")
+    if logits.ndim != 3 or labels.shape != logits.shape[:2]:
+        raise ValueError(
+            "sequence softmax cross-entropy: expected logits (B, T, K) and labels (B, T); "
+            f"got {logits.shape} and {labels.shape}."
+        )
+    per_step = optax.softmax_cross_entropy_with_integer_labels(logits, labels)  # (B, T)
+    return per_step.mean(axis=-1)
+
+
 def multiclass_hinge_per_example(
     scores: jax.Array, labels: jax.Array, margin: float = 1.0
 ) -> jax.Array:
@@ -79,12 +91,14 @@ squared = _mean(squared_per_example)
 logistic = _mean(logistic_per_example)
 softmax_cross_entropy = _mean(softmax_cross_entropy_per_example)
 multiclass_hinge = _mean(multiclass_hinge_per_example)
+sequence_softmax_cross_entropy = _mean(sequence_softmax_cross_entropy_per_example)
 
 _PER_EXAMPLE = {
     "squared": squared_per_example,
     "logistic": logistic_per_example,
     "softmax_cross_entropy": softmax_cross_entropy_per_example,
     "hinge": multiclass_hinge_per_example,
+    "sequence_softmax_cross_entropy": sequence_softmax_cross_entropy_per_example,
 }
 LOSSES: tuple[str, ...] = tuple(_PER_EXAMPLE)
 

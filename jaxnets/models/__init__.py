@@ -5,7 +5,8 @@ Every model is called as ``model.apply(variables, x, train=...)`` on a batch (B,
 
 from jaxnets.models._lenet import LeNet5
 from jaxnets.models._mlp import MLP, DenseAutoencoder, LinearClassifier
-from jaxnets.models._registry import ModelSpec, create, get_spec, model_names, register
+from jaxnets.models._registry import create, get_spec, model_names, register
+from jaxnets.models._spec import ModelSpec
 from jaxnets.models._summary import Summary, SummaryRow, summary
 
 __all__ = [

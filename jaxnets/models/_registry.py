@@ -1,31 +1,13 @@
 """Model registry: names the CLI, the summary and the trainer know, each with its loss."""
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
 import flax.linen as nn
 
+from jaxnets.models import _specs_cnn, _specs_generative, _specs_rnn
 from jaxnets.models._lenet import LeNet5
 from jaxnets.models._mlp import MLP, DenseAutoencoder, LinearClassifier
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """How to build one registered model and how to train it.
-
-    ``build(num_classes, **overrides)`` returns the module; ``loss`` names a
-    :mod:`jaxnets.losses` per-example loss; ``example_input`` is the per-example input shape
-    used by ``jaxnets summary`` when no data set is given; ``target`` is ``"label"`` for
-    classifiers and ``"input"`` for models that reconstruct their input.
-    """
-
-    build: Callable[..., nn.Module]
-    loss: str
-    example_input: tuple[int, ...]
-    target: str = "label"
-    description: str = ""
-    defaults: dict[str, Any] = field(default_factory=dict)
+from jaxnets.models._spec import ModelSpec
 
 
 def _mlp(num_classes: int, features: Sequence[int] = (128, 128), **kw) -> nn.Module:
@@ -67,6 +49,11 @@ _REGISTRY: dict[str, ModelSpec] = {
         description="dense autoencoder 784-128-64-32-64-128-784",
     ),
 }
+# Each family of models lists its own entries in its _specs_*.py module.
+for _specs in (_specs_cnn.SPECS, _specs_rnn.SPECS, _specs_generative.SPECS):
+    if set(_specs) & set(_REGISTRY):
+        raise RuntimeError(f"model names registered twice: {set(_specs) & set(_REGISTRY)}")
+    _REGISTRY.update(_specs)
 
 
 def model_names() -> tuple[str, ...]:
@@ -79,9 +66,7 @@ def get_spec(name: str) -> ModelSpec:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ValueError(
-            f"unknown model {name!r}; choose one of: {', '.join(_REGISTRY)}"
-        ) from None
+        raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
 
 
 def create(name: str, *, num_classes: int = 10, **overrides) -> nn.Module:

@@ -28,9 +28,7 @@ class Summary:
 
     def __str__(self) -> str:
         header = ("Layer (type)", "Output shape", "Param #")
-        body = [
-            (f"{r.path} ({r.kind})", str(r.output_shape), f"{r.params:,}") for r in self.rows
-        ]
+        body = [(f"{r.path} ({r.kind})", str(r.output_shape), f"{r.params:,}") for r in self.rows]
         widths = [max(len(row[i]) for row in [header, *body]) for i in range(3)]
         rule = "-" * (sum(widths) + 4)
 

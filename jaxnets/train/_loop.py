@@ -46,7 +46,9 @@ class FitConfig:
         if self.epochs < 0 or self.batch_size <= 0 or self.eval_batch_size <= 0:
             raise ValueError("epochs must be >= 0 and batch sizes > 0")
         if not 0.0 <= self.validation_fraction < 1.0:
-            raise ValueError(f"validation_fraction must be in [0, 1), got {self.validation_fraction}")
+            raise ValueError(
+                f"validation_fraction must be in [0, 1), got {self.validation_fraction}"
+            )
         if self.early_stopping_patience is not None and self.validation_fraction == 0.0:
             raise ValueError(
                 "early stopping needs a held-out split: set validation_fraction > 0 "

@@ -10,10 +10,9 @@ from typing import Any
 import jax
 
 from jaxnets import models, optim
-from jaxnets.data import load_dataset, num_batches, split_length
+from jaxnets.data import holdout_split, load_dataset, num_batches, split_length
 from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
 from jaxnets.train._state import Objective, init_state, num_params
-
 
 # Adam with a cosine decay over the run: LeNet-5 reaches 99.0% on MNIST in 3 epochs with it
 # (measured), and it is a safe start for the small models and data sets here.
@@ -83,9 +82,10 @@ def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> 
     spec = models.get_spec(config.model)
     dataset = load_dataset(config.dataset, data_dir=config.data_dir, seed=config.fit.seed)
     model = models.create(config.model, num_classes=dataset.num_classes, **config.model_options)
-    n_train = split_length(dataset.train)
-    if config.fit.validation_fraction:
-        n_train -= int(round(n_train * config.fit.validation_fraction))
+    train = dataset.train
+    if config.fit.validation_fraction:  # fit holds out the same examples
+        train, _ = holdout_split(train, config.fit.validation_fraction, seed=config.fit.seed)
+    n_train = split_length(train)
     steps = config.fit.epochs * num_batches(n_train, min(config.fit.batch_size, n_train), "drop")
     tx = optim.create(config.optimizer, total_steps=max(steps, 1))
     objective = Objective(

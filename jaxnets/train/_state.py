@@ -40,7 +40,11 @@ class Objective:
     @property
     def has_accuracy(self) -> bool:
         """Whether outputs are class scores whose argmax is a prediction."""
-        return self.target == "label" and self.loss in ("softmax_cross_entropy", "hinge")
+        return self.target == "label" and self.loss in (
+            "softmax_cross_entropy",
+            "hinge",
+            "sequence_softmax_cross_entropy",
+        )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Compiled train and eval steps: ``train_step(state, batch) -> (state, metrics)``.
 
-A batch is a dict with inputs (B, ...) under ``state.objective.input_key`` (``"image"``), ``"label"`` (B,) integer targets and,
-for padded batches, a boolean ``"mask"`` (B,) marking real rows. Metrics are batch means over
+A batch is a dict with inputs (B, ...) under ``state.objective.input_key`` (``"image"``),
+``"label"`` (B,) integer targets and, for padded batches, a boolean ``"mask"`` (B,) marking
+real rows. Metrics are batch means over
 real rows, plus ``"count"`` (the number of real rows) so epochs aggregate exactly.
 """
 
@@ -46,7 +47,11 @@ def _outputs(state: TrainState, params, batch, *, train: bool, key=None):
     variables = {"params": params, **state.model_state}
     # Only training updates running statistics; with none to update, apply returns outputs only.
     mutable = list(state.model_state) if train and state.model_state else False
-    rngs = {"dropout": key} if key is not None else None
+    # One stream per purpose, derived from the step's key: dropout masks (dropout,
+    # DropConnect) and sampling noise (VAE reparameterisation, input corruption).
+    rngs = None
+    if key is not None:
+        rngs = {"dropout": jax.random.fold_in(key, 0), "noise": jax.random.fold_in(key, 1)}
     x = batch[state.objective.input_key]
     out = state.apply_fn(variables, x, train=train, rngs=rngs, mutable=mutable)
     if mutable:
@@ -65,6 +70,7 @@ def _metrics(state: TrainState, outputs, batch):
     metrics = {"loss": jnp.sum(per_example * weights) / count, "count": count}
     if objective.has_accuracy:
         correct = (jnp.argmax(outputs, axis=-1) == target).astype(per_example.dtype)
+        correct = correct.reshape(correct.shape[0], -1).mean(axis=-1)  # (B,) also for (B, T)
         metrics["accuracy"] = jnp.sum(correct * weights) / count
     return metrics
 
@@ -82,10 +88,10 @@ def _penalty(state: TrainState, params):
 def _train_step(state: TrainState, batch):
     # One key per step, derived rather than split and carried, so a resumed run sees exactly
     # the same randomness as an uninterrupted one.
-    dropout_key = jax.random.fold_in(state.key, state.step)
+    step_key = jax.random.fold_in(state.key, state.step)
 
     def loss_fn(params):
-        outputs, model_state = _outputs(state, params, batch, train=True, key=dropout_key)
+        outputs, model_state = _outputs(state, params, batch, train=True, key=step_key)
         metrics = _metrics(state, outputs, batch)
         return metrics["loss"] + _penalty(state, params), (metrics, model_state)
 

@@ -1,0 +1,5 @@
+"""Registry entries for convolutional and deep feed-forward models (perceptron, CNNs, deep nets)."""
+
+from jaxnets.models._spec import ModelSpec
+
+SPECS: dict[str, ModelSpec] = {}
