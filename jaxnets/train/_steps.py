@@ -2,8 +2,13 @@
 
 A batch is a dict with inputs (B, ...) under ``state.objective.input_key`` (``"image"``),
 ``"label"`` (B,) integer targets and, for padded batches, a boolean ``"mask"`` (B,) marking
-real rows. Metrics are batch means over
-real rows, plus ``"count"`` (the number of real rows) so epochs aggregate exactly.
+real rows. Metrics are batch means over real rows, plus ``"count"`` (the number of real
+rows) so epochs aggregate exactly.
+
+Models may add terms to the objective by sowing scalars into the ``"losses"`` collection
+(``self.sow("losses", "kl", value)``: a VAE's KL term, a sparse code's L1 activity penalty).
+They are summed into ``"loss"`` and also reported as ``"aux_loss"``; they should already be
+batch means (they are not masked).
 """
 
 import jax
@@ -32,34 +37,42 @@ def check_batch(state: TrainState, batch) -> None:
             f"initialised for {spec.shape}; reshape the data or re-create the state with "
             f"input_shape={tuple(x.shape[1:])}."
         )
-    if not jnp.issubdtype(x.dtype, jnp.floating):
+    want_float = jnp.issubdtype(jnp.dtype(spec.dtype), jnp.floating)
+    if want_float and not jnp.issubdtype(x.dtype, jnp.floating):
         raise TypeError(
             f"inputs must be floating point (got {x.dtype}); normalise pixels to [0, 1] "
             "float32 first (the jaxnets.data loaders do)."
         )
+    if not want_float and not jnp.issubdtype(x.dtype, jnp.integer):
+        raise TypeError(f"this model takes integer token ids, got inputs of dtype {x.dtype}")
     if state.objective.target == "label":
         y = batch[LABEL_KEY]
         if y.shape[:1] != x.shape[:1]:
             raise ValueError(f"{len(y)} labels for {len(x)} inputs in one batch")
 
 
+AUX_LOSSES = "losses"
+
+
 def _outputs(state: TrainState, params, batch, *, train: bool, key=None):
+    """(outputs, new model state, summed sown losses) of one forward pass."""
     variables = {"params": params, **state.model_state}
-    # Only training updates running statistics; with none to update, apply returns outputs only.
-    mutable = list(state.model_state) if train and state.model_state else False
+    # Only training updates running statistics (batch norm); sown losses are always collected.
+    mutable = [*state.model_state, AUX_LOSSES] if train else [AUX_LOSSES]
     # One stream per purpose, derived from the step's key: dropout masks (dropout,
     # DropConnect) and sampling noise (VAE reparameterisation, input corruption).
     rngs = None
     if key is not None:
         rngs = {"dropout": jax.random.fold_in(key, 0), "noise": jax.random.fold_in(key, 1)}
     x = batch[state.objective.input_key]
-    out = state.apply_fn(variables, x, train=train, rngs=rngs, mutable=mutable)
-    if mutable:
-        return out
-    return out, state.model_state
+    out, mutated = state.apply_fn(variables, x, train=train, rngs=rngs, mutable=mutable)
+    aux = mutated.pop(AUX_LOSSES, {})
+    aux_loss = sum((jnp.sum(v) for v in jax.tree.leaves(aux)), jnp.zeros(()))
+    model_state = mutated if train else state.model_state
+    return out, model_state, (aux_loss if aux else None)
 
 
-def _metrics(state: TrainState, outputs, batch):
+def _metrics(state: TrainState, outputs, batch, aux_loss=None):
     objective = state.objective
     x = batch[objective.input_key]
     target = batch[LABEL_KEY] if objective.target == "label" else x
@@ -68,6 +81,9 @@ def _metrics(state: TrainState, outputs, batch):
     weights = jnp.ones_like(per_example) if mask is None else mask.astype(per_example.dtype)
     count = jnp.sum(weights)
     metrics = {"loss": jnp.sum(per_example * weights) / count, "count": count}
+    if aux_loss is not None:
+        metrics["aux_loss"] = aux_loss
+        metrics["loss"] = metrics["loss"] + aux_loss
     if objective.has_accuracy:
         correct = (jnp.argmax(outputs, axis=-1) == target).astype(per_example.dtype)
         correct = correct.reshape(correct.shape[0], -1).mean(axis=-1)  # (B,) also for (B, T)
@@ -91,8 +107,8 @@ def _train_step(state: TrainState, batch):
     step_key = jax.random.fold_in(state.key, state.step)
 
     def loss_fn(params):
-        outputs, model_state = _outputs(state, params, batch, train=True, key=step_key)
-        metrics = _metrics(state, outputs, batch)
+        outputs, model_state, aux = _outputs(state, params, batch, train=True, key=step_key)
+        metrics = _metrics(state, outputs, batch, aux)
         return metrics["loss"] + _penalty(state, params), (metrics, model_state)
 
     grads, (metrics, model_state) = jax.grad(loss_fn, has_aux=True)(state.params)
@@ -106,8 +122,8 @@ def _train_step(state: TrainState, batch):
 
 
 def _eval_step(state: TrainState, batch):
-    outputs, _ = _outputs(state, state.params, batch, train=False)
-    return _metrics(state, outputs, batch)
+    outputs, _, aux = _outputs(state, state.params, batch, train=False)
+    return _metrics(state, outputs, batch, aux)
 
 
 # The state is donated: its old buffers are reused for the new state (no second copy of
@@ -119,7 +135,7 @@ eval_step = jax.jit(_eval_step)
 @jax.jit
 def predict(state: TrainState, x: jax.Array) -> jax.Array:
     """Model outputs (logits) for inputs (B, ...) in inference mode."""
-    out, _ = _outputs(state, state.params, {state.objective.input_key: x}, train=False)
+    out, _, _ = _outputs(state, state.params, {state.objective.input_key: x}, train=False)
     return out
 
 
