@@ -1,0 +1,57 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+from jaxnets import optim
+
+REFERENCE = {
+    "sgd": lambda lr: optax.sgd(lr),
+    "momentum": lambda lr: optax.sgd(lr, momentum=0.9),
+    "nesterov": lambda lr: optax.sgd(lr, momentum=0.9, nesterov=True),
+    "adagrad": lambda lr: optax.adagrad(lr, eps=1e-8),
+    "rmsprop": lambda lr: optax.rmsprop(lr, decay=0.9, eps=1e-8),
+    "adam": lambda lr: optax.adam(lr),
+}
+
+
+@pytest.mark.parametrize("name", optim.OPTIMIZERS)
+def test_matches_optax_alias(name, x64):
+    ours = optim.create(optim.OptimizerConfig(name, learning_rate=0.05))
+    ref = REFERENCE[name](0.05)
+    p = jnp.array([1.0, -2.0, 3.0])
+    s1, s2 = ours.init(p), ref.init(p)
+    for i in range(4):
+        g = jnp.sin(p + i)
+        u1, s1 = ours.update(g, s1, p)
+        u2, s2 = ref.update(g, s2, p)
+        np.testing.assert_allclose(u1, u2, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", optim.OPTIMIZERS)
+def test_minimises_a_quadratic(name):
+    lr = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.5}.get(name, 0.05)
+    tx = optim.create(optim.OptimizerConfig(name, learning_rate=lr))
+    p = jnp.array([3.0, -2.0])
+    state = tx.init(p)
+    loss = lambda p: jnp.sum((p - 1.0) ** 2)
+    for _ in range(200):
+        updates, state = tx.update(jax.grad(loss)(p), state, p)
+        p = optax.apply_updates(p, updates)
+    assert loss(p) < 1e-2
+
+
+def test_weight_decay_and_clipping():
+    tx = optim.create(optim.OptimizerConfig("sgd", 0.1, weight_decay=0.5, clip_norm=1.0))
+    p = jnp.array([2.0])
+    updates, _ = tx.update(jnp.array([10.0]), tx.init(p), p)
+    # clipped gradient 1.0, plus decay 0.5 * 2.0, times -lr
+    np.testing.assert_allclose(updates, [-0.1 * (1.0 + 1.0)], rtol=1e-6)
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="adam"):
+        optim.create(optim.OptimizerConfig("adamant"))
+    with pytest.raises(ValueError, match="positive"):
+        optim.create(optim.OptimizerConfig("sgd", learning_rate=0.0))
