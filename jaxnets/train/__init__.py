@@ -1,6 +1,15 @@
 """Training: the state pytree, compiled steps, the fit loop and checkpoints."""
 
 from jaxnets.train._checkpoint import Checkpointer, CheckpointError
+from jaxnets.train._gan import (
+    GANFitConfig,
+    GANFitResult,
+    GANState,
+    fit_gan,
+    gan_train_step,
+    generate,
+    init_gan_state,
+)
 from jaxnets.train._loop import FitConfig, FitResult, NonFiniteLossError, evaluate, fit
 from jaxnets.train._run import RunConfig, RunResult, train_and_evaluate
 from jaxnets.train._state import InputSpec, Objective, TrainState, init_state, num_params
@@ -11,6 +20,9 @@ __all__ = [
     "Checkpointer",
     "FitConfig",
     "FitResult",
+    "GANFitConfig",
+    "GANFitResult",
+    "GANState",
     "InputSpec",
     "NonFiniteLossError",
     "Objective",
@@ -21,6 +33,10 @@ __all__ = [
     "eval_step",
     "evaluate",
     "fit",
+    "fit_gan",
+    "gan_train_step",
+    "generate",
+    "init_gan_state",
     "init_state",
     "mean_metrics",
     "num_params",

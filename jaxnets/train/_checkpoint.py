@@ -44,7 +44,7 @@ class Checkpointer:
                 self.directory,
                 options=ocp.CheckpointManagerOptions(max_to_keep=keep, create=True),
             )
-        except Exception as err:  # orbax raises many types for unreadable folders
+        except Exception as err:  # orbax raises many kinds of error for unreadable folders
             raise CheckpointError(
                 f"cannot open checkpoint folder {self.directory}: {err}. Nothing was deleted; "
                 "fix its permissions or pass another --workdir."
@@ -108,6 +108,12 @@ class Checkpointer:
 
     def close(self) -> None:
         self._manager.close()
+
+    def __enter__(self) -> "Checkpointer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _check_shapes(expected, restored) -> None:

@@ -1,5 +1,6 @@
 """The training loop: epochs of compiled steps, evaluation, early stopping, checkpoints."""
 
+import contextlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -111,68 +112,74 @@ def fit(
     # Host copies: the device buffers of `state` are donated to the first step.
     best = _host_copy({"params": state.params, "model_state": state.model_state})
     meta = {"epoch": 0, "history": [], "best_loss": math.inf, "best_epoch": None, "bad": 0}
-    checkpointer = None
-    if workdir is not None:
-        workdir = Path(workdir)
-        checkpointer = Checkpointer(workdir / "checkpoints", keep=config.keep_checkpoints)
-        if checkpointer.latest_epoch() is not None:
-            state, best, meta = checkpointer.restore(state, best)
+    workdir = Path(workdir) if workdir is not None else None
+    with contextlib.ExitStack() as stack:
+        checkpointer = None
+        if workdir is not None:
+            checkpointer = stack.enter_context(
+                Checkpointer(workdir / "checkpoints", keep=config.keep_checkpoints)
+            )
+            if checkpointer.latest_epoch() is not None:
+                state, best, meta = checkpointer.restore(state, best)
 
-    progress = Progress(config.progress)
-    with Stopwatch() as sw:
-        step_fn = train_step.lower(state, first).compile()
-    progress.compiled("train_step", sw.seconds)
-    compile_s = sw.seconds
-
-    history = list(meta["history"])
-    stopped_early = _should_stop(meta, config)
-    for epoch in range(meta["epoch"], 0 if stopped_early else config.epochs):
-        progress.start_epoch(epoch + 1, config.epochs, steps_per_epoch * batch_size)
-        first_step = int(state.step)
-        step_metrics = []
+        progress = Progress(config.progress)
         with Stopwatch() as sw:
-            for batch in batches(
-                train, batch_size, seed=config.seed, epoch=epoch, remainder="drop"
-            ):
-                state, metrics = step_fn(state, batch)
-                step_metrics.append(metrics)
-                if len(step_metrics) % config.check_every == 0:
-                    recent = step_metrics[-config.check_every :]
-                    _check_finite(recent, first_step + len(step_metrics) - len(recent), epoch)
-                    progress.advance(config.check_every * batch_size, loss=_last_loss(recent))
-            train_metrics = mean_metrics(step_metrics)
-        _check_finite(step_metrics, first_step, epoch)
-        progress.advance((len(step_metrics) % config.check_every) * batch_size)
+            step_fn = train_step.lower(state, first).compile()
+        progress.compiled("train_step", sw.seconds)
+        compile_s = sw.seconds
 
-        row = {"epoch": epoch + 1, "step": int(state.step), "epoch_s": sw.seconds}
-        row["examples_per_s"] = steps_per_epoch * batch_size / max(sw.seconds, 1e-9)
-        row.update({f"train_{k}": v for k, v in train_metrics.items() if k != "count"})
-        if val is not None:
-            row.update(_prefixed("val", evaluate(state, val, config.eval_batch_size)))
-        if test is not None:
-            row.update(_prefixed("test", evaluate(state, test, config.eval_batch_size)))
-        history.append(row)
-        progress.end_epoch(_describe(row))
+        history = list(meta["history"])
+        stopped_early = _should_stop(meta, config)
+        for epoch in range(meta["epoch"], 0 if stopped_early else config.epochs):
+            progress.start_epoch(epoch + 1, config.epochs, steps_per_epoch * batch_size)
+            state, row = _run_epoch(step_fn, state, train, batch_size, epoch, config, progress)
+            if val is not None:
+                row.update(_prefixed("val", evaluate(state, val, config.eval_batch_size)))
+            if test is not None:
+                row.update(_prefixed("test", evaluate(state, test, config.eval_batch_size)))
+            history.append(row)
+            progress.end_epoch(_describe(row))
 
-        if val is not None:
-            if row["val_loss"] < meta["best_loss"] - config.min_delta:
-                meta.update(best_loss=row["val_loss"], best_epoch=epoch + 1, bad=0)
-                best = _host_copy({"params": state.params, "model_state": state.model_state})
-            else:
-                meta["bad"] += 1
-        meta.update(epoch=epoch + 1, history=history)
-        if checkpointer is not None:
-            checkpointer.save(epoch + 1, state, best, meta)
-            _write_metrics(workdir / "metrics.jsonl", history)
-        if _should_stop(meta, config):
-            stopped_early = True
-            break
+            if val is not None:
+                if row["val_loss"] < meta["best_loss"] - config.min_delta:
+                    meta.update(best_loss=row["val_loss"], best_epoch=epoch + 1, bad=0)
+                    best = _host_copy({"params": state.params, "model_state": state.model_state})
+                else:
+                    meta["bad"] += 1
+            meta.update(epoch=epoch + 1, history=history)
+            if checkpointer is not None:
+                checkpointer.save(epoch + 1, state, best, meta)
+                _write_metrics(workdir / "metrics.jsonl", history)
+            if _should_stop(meta, config):
+                stopped_early = True
+                break
 
-    if checkpointer is not None:
-        checkpointer.close()
     if val is not None and config.restore_best and meta["best_epoch"] is not None:
         state = state.replace(params=best["params"], model_state=best["model_state"])
     return FitResult(state, history, stopped_early, meta["best_epoch"], compile_s)
+
+
+def _run_epoch(step_fn, state, train, batch_size, epoch, config, progress):
+    """One pass over ``train`` with the compiled ``step_fn``; returns the state and a row."""
+    first_step = int(state.step)
+    step_metrics = []
+    check = config.check_every
+    with Stopwatch() as sw:
+        for batch in batches(train, batch_size, seed=config.seed, epoch=epoch, remainder="drop"):
+            state, metrics = step_fn(state, batch)
+            step_metrics.append(metrics)
+            if len(step_metrics) % check == 0:
+                recent = step_metrics[-check:]
+                _check_finite(recent, first_step + len(step_metrics) - check, epoch)
+                progress.advance(check * batch_size, loss=_last_loss(recent))
+        train_metrics = mean_metrics(step_metrics)
+    _check_finite(step_metrics, first_step, epoch)
+    progress.advance((len(step_metrics) % check) * batch_size)
+    examples = len(step_metrics) * batch_size
+    row = {"epoch": epoch + 1, "step": int(state.step), "epoch_s": sw.seconds}
+    row["examples_per_s"] = examples / max(sw.seconds, 1e-9)
+    row.update({f"train_{k}": v for k, v in train_metrics.items() if k != "count"})
+    return state, row
 
 
 def _host_copy(tree):

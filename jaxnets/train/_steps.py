@@ -114,7 +114,7 @@ def _train_step(state: TrainState, batch):
     grads, (metrics, model_state) = jax.grad(loss_fn, has_aux=True)(state.params)
     updates, opt_state = state.tx.update(grads, state.opt_state, state.params)
     params = optax.apply_updates(state.params, updates)
-    metrics["grad_norm"] = optax.global_norm(grads)
+    metrics["grad_norm"] = optax.tree.norm(grads)
     new_state = state.replace(
         step=state.step + 1, params=params, opt_state=opt_state, model_state=model_state
     )

@@ -1,0 +1,119 @@
+import json
+
+import jax
+import numpy as np
+import pytest
+
+from jaxnets import models, optim, train
+from jaxnets.data import holdout_split, load_dataset
+
+DIGITS = load_dataset("digits", seed=0)
+
+
+def _state(seed=0, lr=1e-3, model=None, name="adam"):
+    tx = optim.create(optim.OptimizerConfig(name, lr))
+    return train.init_state(
+        model or models.MLP((64, 10)),
+        tx,
+        train.Objective(),
+        DIGITS.input_shape,
+        key=jax.random.PRNGKey(seed),
+    )
+
+
+def _fit(epochs, workdir=None, state=None, **kw):
+    config = train.FitConfig(epochs=epochs, batch_size=32, progress=False, **kw)
+    return train.fit(state or _state(), DIGITS.train, DIGITS.test, config, workdir=workdir)
+
+
+def _leaves(tree):
+    return [np.asarray(x) for x in jax.tree.leaves(tree)]
+
+
+def test_fit_on_digits_reaches_95_percent():
+    result = _fit(10)
+    test = train.evaluate(result.state, DIGITS.test)
+    assert test["accuracy"] >= 0.95, test
+    assert test["count"] == 360
+    assert len(result.history) == 10
+    assert result.history[-1]["train_loss"] < result.history[0]["train_loss"]
+    assert result.history[-1]["test_accuracy"] == pytest.approx(test["accuracy"])
+
+
+def test_resume_gives_the_same_parameters_as_an_uninterrupted_run(tmp_path):
+    straight = _fit(4)
+    first = _fit(2, workdir=tmp_path)  # "interrupted" after two epochs
+    assert first.history[-1]["epoch"] == 2
+    resumed = _fit(4, workdir=tmp_path)
+    assert [r["epoch"] for r in resumed.history] == [1, 2, 3, 4]
+    assert int(resumed.state.step) == int(straight.state.step)
+    for a, b in zip(_leaves(resumed.state.params), _leaves(straight.state.params), strict=True):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(
+        _leaves(resumed.state.opt_state), _leaves(straight.state.opt_state), strict=True
+    ):
+        np.testing.assert_array_equal(a, b)
+    lines = (tmp_path / "metrics.jsonl").read_text().splitlines()
+    assert [json.loads(line)["epoch"] for line in lines] == [1, 2, 3, 4]
+
+
+def test_keep_last_n_checkpoints(tmp_path):
+    _fit(4, workdir=tmp_path, keep_checkpoints=2)
+    kept = sorted(int(p.name) for p in (tmp_path / "checkpoints").iterdir() if p.name.isdigit())
+    assert kept == [3, 4]
+
+
+def test_early_stopping_restores_the_best_epoch():
+    # A wide net with a large Adam step overfits 1,150 digits within a few epochs.
+    result = _fit(
+        40,
+        state=_state(lr=1e-2, model=models.MLP((256, 256, 10))),
+        validation_fraction=0.2,
+        early_stopping_patience=2,
+    )
+    best = result.best_epoch
+    val = [row["val_loss"] for row in result.history]
+    assert result.stopped_early and len(result.history) < 40
+    assert val[best - 1] == min(val)
+    assert len(result.history) == best + 2  # two epochs without improvement, then stop
+    # The returned parameters are the best epoch's, not the last one's.
+    _, held_out = holdout_split(DIGITS.train, 0.2, seed=0)
+    restored = train.evaluate(result.state, held_out)
+    assert restored["loss"] == pytest.approx(val[best - 1], rel=1e-5)
+    assert restored["loss"] < val[-1]
+
+
+def test_non_finite_loss_names_the_step_and_keeps_the_last_checkpoint(tmp_path):
+    _fit(1, workdir=tmp_path)
+    before = sorted(p.name for p in (tmp_path / "checkpoints").iterdir())
+    with pytest.raises(train.NonFiniteLossError, match=r"at step \d+ \(epoch 2\)"):
+        _fit(3, workdir=tmp_path, state=_state(lr=1e30))
+    after = sorted(p.name for p in (tmp_path / "checkpoints").iterdir())
+    assert before == after
+
+
+def test_corrupt_checkpoint_gives_a_clear_error_and_is_left_alone(tmp_path):
+    _fit(1, workdir=tmp_path)
+    ckpt = tmp_path / "checkpoints" / "1"
+    files = sorted(p for p in ckpt.rglob("*") if p.is_file())
+    for path in files:
+        if path.stat().st_size > 0 and "meta" not in path.parts:
+            path.write_bytes(b"\x00garbage")
+    snapshot = {p: p.read_bytes() for p in files}
+    with pytest.raises(train.CheckpointError, match="left untouched"):
+        _fit(2, workdir=tmp_path)
+    assert {p: p.read_bytes() for p in files} == snapshot
+
+
+def test_checkpoint_for_another_model_is_refused(tmp_path):
+    _fit(1, workdir=tmp_path)
+    other = _state(model=models.MLP((32, 10)))
+    with pytest.raises(train.CheckpointError, match=r"different model|another model"):
+        _fit(2, workdir=tmp_path, state=other)
+
+
+def test_config_validation():
+    with pytest.raises(ValueError, match="validation_fraction"):
+        train.FitConfig(early_stopping_patience=3)
+    with pytest.raises(ValueError, match="batch sizes"):
+        train.FitConfig(batch_size=0)
