@@ -1,0 +1,127 @@
+"""Smoke tests for every `jaxnets` command, run in-process through `main(argv)`."""
+
+import json
+
+import pytest
+
+from jaxnets.cli import main
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "train", "summary", "autodiff"):
+        assert command in out
+
+
+def test_demo_quick_writes_both_plots(tmp_path, capsys):
+    assert main(["demo", "--quick", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "spiral: linear classifier test accuracy" in out
+    assert "digits: MLP" in out
+    for name in ("spiral_decision_boundary.png", "digits_curves.png"):
+        png = tmp_path / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert str(png) in out
+
+
+def test_train_digits_writes_metrics_and_resumes(tmp_path, capsys):
+    argv = ["train", "--model", "mlp", "--dataset", "digits", "--no-progress"]
+    argv += ["--workdir", str(tmp_path), "--batch-size", "32", "--seed", "3"]
+    assert main([*argv, "--epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "test accuracy" in out
+    assert main([*argv, "--epochs", "2"]) == 0
+    lines = (tmp_path / "metrics.jsonl").read_text().splitlines()
+    assert [json.loads(line)["epoch"] for line in lines] == [1, 2]
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert config["fit"]["epochs"] == 2 and config["fit"]["seed"] == 3
+    value = float(capsys.readouterr().out.split("test accuracy")[1].split()[0])
+    assert 0.5 < value <= 1.0
+
+
+def test_train_config_file_and_overrides(tmp_path, capsys):
+    cfg = tmp_path / "run.json"
+    cfg.write_text(
+        json.dumps(
+            {
+                "model": "softmax_regression",
+                "dataset": "digits",
+                "optimizer": {"name": "sgd", "learning_rate": 0.5},
+                "fit": {"epochs": 1, "batch_size": 64, "progress": False},
+            }
+        )
+    )
+    assert main(["train", "--config", str(cfg), "--lr", "0.2"]) == 0
+    assert "model softmax_regression: 650 parameters" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--model", "resnet", "--dataset", "digits"], "unknown model 'resnet'"),
+        (["train", "--dataset", "cifar"], "unknown data set"),
+        (["train", "--optimizer", "adamant", "--epochs", "1"], "unknown optimizer"),
+        (["train", "--option", "features"], "NAME=VALUE"),
+        (["summary", "--model", "nope"], "unknown model"),
+    ],
+)
+def test_bad_input_gives_one_clear_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_train_mnist_without_data_dir_says_where_to_put_files(monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv("JAXNETS_DATA_DIR", raising=False)
+    assert main(["train", "--model", "lenet5", "--dataset", "mnist", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "--data-dir" in err and "JAXNETS_DATA_DIR" in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["train", "--dataset", "mnist", "--data-dir", str(empty)]) == 2
+    assert "train-images-idx3-ubyte" in capsys.readouterr().err
+
+
+def test_summary_prints_the_lecture_counts(capsys):
+    assert (
+        main(
+            [
+                "summary",
+                "--model",
+                "mlp",
+                "--option",
+                "features=4,4",
+                "--num-classes",
+                "1",
+                "--input-shape",
+                "3",
+            ]
+        )
+        == 0
+    )
+    assert "Total params: 41" in capsys.readouterr().out
+    assert main(["summary", "--model", "deep_autoencoder"]) == 0
+    assert "Total params: 222,384" in capsys.readouterr().out
+    assert main(["summary", "--list"]) == 0
+    assert "lenet5" in capsys.readouterr().out
+
+
+def test_autodiff_command_prints_the_sweeps(capsys):
+    assert main(["autodiff"]) == 0
+    out = capsys.readouterr().out
+    assert "x9" in out
+
+
+@pytest.mark.slow
+def test_lenet5_reaches_98_8_percent_on_mnist_in_3_epochs(mnist_dir, tmp_path, capsys):
+    argv = ["train", "--model", "lenet5", "--dataset", "mnist", "--data-dir", str(mnist_dir)]
+    argv += ["--epochs", "3", "--workdir", str(tmp_path), "--no-progress"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    accuracy = float(out.split("test accuracy")[1].split()[0])
+    assert accuracy >= 0.988, out
