@@ -44,8 +44,13 @@ def _add_train(sub) -> None:
     )
     p.add_argument("--config", type=Path, help="JSON file with RunConfig fields")
     p.add_argument("--model", help="registered model name (see `jaxnets summary --list`)")
-    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
-                   help="model attribute, e.g. --option features=256,256 (repeatable)")
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="model attribute, e.g. --option features=256,256 (repeatable)",
+    )
     p.add_argument("--dataset", help="digits | spiral | mnist")
     p.add_argument("--data-dir", help="folder with the MNIST IDX files (default $JAXNETS_DATA_DIR)")
     p.add_argument("--epochs", type=int)

@@ -37,9 +37,7 @@ def run_demo(out_dir: str | Path = "demo_out", *, epochs_scale: float = 1.0, pro
     """Run the demo, print results as it goes, save the two PNGs into ``out_dir``."""
     out_dir = Path(out_dir)
     spiral = load_dataset("spiral", seed=0)
-    quiet = FitConfig(
-        epochs=max(1, int(300 * epochs_scale)), batch_size=32, progress=False, seed=0
-    )
+    quiet = FitConfig(epochs=max(1, int(300 * epochs_scale)), batch_size=32, progress=False, seed=0)
     sgd = optim.OptimizerConfig("momentum", learning_rate=0.1)
     linear, linear_test = _train(
         models.LinearClassifier(spiral.num_classes), spiral, "softmax_cross_entropy", quiet, sgd

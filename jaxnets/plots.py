@@ -6,8 +6,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only: the CLI and CI have no screen
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 
 def decision_boundaries(
@@ -27,7 +27,9 @@ def decision_boundaries(
         raise ValueError(f"decision boundaries need 2-D points (N, 2), got {x.shape}")
     pad = 0.25 * (x.max(0) - x.min(0))
     lo, hi = x.min(0) - pad, x.max(0) + pad
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    gx, gy = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
     fig, axes = plt.subplots(1, len(predictors), figsize=(5 * len(predictors), 4.6), squeeze=False)
     for ax, (title, predict) in zip(axes[0], predictors.items(), strict=True):
