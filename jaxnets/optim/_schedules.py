@@ -1,8 +1,8 @@
 """Learning-rate schedules as plain ``step -> value`` functions (optax convention).
 
 >>> schedule = robbins_monro(0.1, tau=1.0, kappa=0.75)
->>> float(schedule(0))
-0.1
+>>> round(float(schedule(0)), 6), round(float(schedule(15)), 6)
+(0.1, 0.0125)
 """
 
 from collections.abc import Callable
