@@ -67,6 +67,38 @@ def _add_train(sub) -> None:
     p.add_argument("--keep", type=int, help="checkpoints to keep")
     p.add_argument("--workdir", type=Path, help="checkpoints, metrics.jsonl, config.json")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument(
+        "--parallel",
+        choices=("none", "pmap", "sharded"),
+        help="split each batch over the devices: pmap, or sharded jit over all (multi-host) ones",
+    )
+    p.add_argument(
+        "--scan",
+        choices=("auto", "on", "off"),
+        help="whole epochs as one compiled lax.scan (auto: when the data fit on the device)",
+    )
+    _add_distributed(p)
+
+
+def _add_distributed(p) -> None:
+    env = os.environ
+    p.add_argument(
+        "--coordinator",
+        default=env.get("JAXNETS_COORDINATOR"),
+        help="multi-host: host:port of process 0's coordinator (default $JAXNETS_COORDINATOR)",
+    )
+    p.add_argument(
+        "--num-processes",
+        type=int,
+        default=env.get("JAXNETS_NUM_PROCESSES"),
+        help="multi-host: number of processes (default $JAXNETS_NUM_PROCESSES)",
+    )
+    p.add_argument(
+        "--process-id",
+        type=int,
+        default=env.get("JAXNETS_PROCESS_ID"),
+        help="multi-host: this process's id, 0..N-1 (default $JAXNETS_PROCESS_ID)",
+    )
 
 
 def _run_config(args):
@@ -87,6 +119,8 @@ def _run_config(args):
         "early_stopping_patience": args.patience,
         "keep_checkpoints": args.keep,
         "progress": False if args.no_progress else None,
+        "parallel": args.parallel,
+        "scan": {"auto": "auto", "on": True, "off": False}.get(args.scan),
     }
     schedule = {"name": args.schedule}
 
@@ -107,9 +141,13 @@ def _run_config(args):
 
 
 def _train(args) -> int:
-    from jaxnets.train import train_and_evaluate
+    from jaxnets.train import DistributedConfig, initialize_distributed, train_and_evaluate
 
     config = _run_config(args)
+    # argparse applies `type` to string defaults too, so env values arrive as ints.
+    initialize_distributed(
+        DistributedConfig(args.coordinator or None, args.num_processes, args.process_id)
+    )
     result = train_and_evaluate(config, args.workdir)
     test = result.test
     print(f"model {config.model}: {result.num_params:,} parameters")

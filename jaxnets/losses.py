@@ -78,6 +78,19 @@ def multiclass_hinge_per_example(
     return jnp.sum(margins, axis=-1) - margin
 
 
+def gaussian_kl(mean: jax.Array, logvar: jax.Array) -> jax.Array:
+    """KL(N(mean, diag(exp(logvar))) || N(0, I)) per example: (B, L), (B, L) -> (B,).
+
+    Closed form 0.5 * sum_j (exp(logvar_j) + mean_j^2 - 1 - logvar_j), the VAE's
+    regulariser. Not in the loss table: it takes a distribution's parameters, not
+    (predictions, targets); a VAE sows its batch mean into the ``"losses"`` collection.
+    """
+    if mean.shape != logvar.shape:
+        raise ValueError(f"gaussian_kl: mean {mean.shape} and logvar {logvar.shape} differ")
+    terms = jnp.exp(logvar) + jnp.square(mean) - 1.0 - logvar
+    return 0.5 * jnp.sum(terms.reshape(terms.shape[0], -1), axis=-1)
+
+
 def _mean(per_example: Callable) -> Callable:
     def loss(predictions, targets, **kwargs):
         return jnp.mean(per_example(predictions, targets, **kwargs))

@@ -11,6 +11,7 @@ import numpy as np
 from jaxnets.data._batching import materialize
 from jaxnets.data._digits import load_digits_splits
 from jaxnets.data._mnist import prepare_mnist
+from jaxnets.data._names import NAMES_VOCAB, load_names_splits
 from jaxnets.data._spiral import load_spiral_splits
 
 Split = dict[str, np.ndarray]
@@ -64,10 +65,18 @@ def _load_spiral(data_dir, cache_dir, seed) -> Dataset:
     return Dataset("spiral", train, test, 3, (2,), "x")
 
 
+def _load_names(data_dir, cache_dir, seed) -> Dataset:
+    del cache_dir  # read straight from names.txt
+    train, test = load_names_splits(data_dir, seed=seed)
+    # Integer token ids (N, T); the classes are the next character, one of the vocabulary.
+    return Dataset("names", train, test, len(NAMES_VOCAB), train["x"].shape[1:], "x")
+
+
 _LOADERS: dict[str, Callable[..., Dataset]] = {
     "mnist": _load_mnist,
     "digits": _load_digits,
     "spiral": _load_spiral,
+    "names": _load_names,
 }
 DATASETS: tuple[str, ...] = tuple(_LOADERS)
 
@@ -84,9 +93,12 @@ def load_dataset(
     Args:
       name: one of :data:`DATASETS`: ``"mnist"`` (60,000/10,000 of (28, 28, 1), needs its IDX
         files), ``"digits"`` (1,437/360 of (8, 8, 1), bundled with scikit-learn) or
-        ``"spiral"`` (240/60 points (2,) in 3 classes, generated).
+        ``"spiral"`` (240/60 points (2,) in 3 classes, generated) or ``"names"`` (28,830/3,203
+        int32 token sequences (16,) with next-character labels (16,) over 27 tokens, from
+        names.txt, see :mod:`jaxnets.data._names`).
       data_dir: MNIST only: the directory with the IDX files or its parent containing
-        ``mnist/``; default ``$JAXNETS_DATA_DIR``.
+        ``mnist/``; default ``$JAXNETS_DATA_DIR``. Names: names.txt or a folder holding
+        ``names/names.txt`` (same default).
       cache_dir: MNIST only: where the prepared array_record files go; default
         ``$JAXNETS_CACHE_DIR`` or ``~/.cache/jaxnets/tfds``.
       seed: fixes the digits train/test split and the spiral's noise and split; MNIST uses

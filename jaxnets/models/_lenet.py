@@ -4,7 +4,22 @@ import flax.linen as nn
 import jax
 
 from jaxnets import initializers
+from jaxnets.layers import TableConv2D
 from jaxnets.layers import activation as get_activation
+
+
+def _c3_table() -> tuple[tuple[bool, ...], ...]:
+    # LeCun et al. 1998, Table I: which of S2's 6 maps (rows) each of C3's 16 maps (columns)
+    # sees. Columns 0-5: 3 contiguous maps; 6-11: 4 contiguous; 12-14: 4 non-contiguous;
+    # 15: all 6. 6*3 + 6*4 + 3*4 + 6 = 60 connections. Breaking the symmetry this way forces
+    # the maps to learn different features (and saved compute in 1998).
+    columns = [{(j + k) % 6 for k in range(3)} for j in range(6)]
+    columns += [{(j + k) % 6 for k in range(4)} for j in range(6)]
+    columns += [{0, 1, 3, 4}, {1, 2, 4, 5}, {0, 2, 3, 5}, set(range(6))]
+    return tuple(tuple(i in col for col in columns) for i in range(6))
+
+
+LENET_C3_TABLE: tuple[tuple[bool, ...], ...] = _c3_table()
 
 
 class LeNet5(nn.Module):
@@ -15,12 +30,22 @@ class LeNet5(nn.Module):
     S4: 2x2 pooling -> (B, 5, 5, 16);   C5/F6/output: dense 120 -> 84 -> num_classes.
     ``pooling`` is "max" (modern default) or "avg" (the paper's subsampling).
     61,706 parameters for 10 classes.
+
+    ``c3_table=True`` connects C3 as in the paper's Table I (:data:`LENET_C3_TABLE`): 60 5x5
+    kernels + 16 biases = 1,516 parameters instead of 16 * (6 * 25 + 1) = 2,416, so 60,806 in
+    total; implemented as a masked kernel holding only the connected weights (TableConv2D).
+
+    >>> import jax, jax.numpy as jnp
+    >>> params = LeNet5(c3_table=True).init(jax.random.key(0), jnp.ones((1, 28, 28, 1)))["params"]
+    >>> sum(p.size for p in jax.tree.leaves(params["c3"]))
+    1516
     """
 
     num_classes: int = 10
     activation: str = "relu"
     pooling: str = "max"
     kernel_init: str = "he"
+    c3_table: bool = False
 
     @nn.compact
     def __call__(self, x: jax.Array, *, train: bool = False) -> jax.Array:
@@ -37,7 +62,10 @@ class LeNet5(nn.Module):
         act = self.activation
         x = nn.Conv(6, (5, 5), padding="SAME", kernel_init=init, name="c1")(x)
         x = pool(get_activation(act)(x), (2, 2), strides=(2, 2))  # (B, 14, 14, 6)
-        x = nn.Conv(16, (5, 5), padding="VALID", kernel_init=init, name="c3")(x)
+        if self.c3_table:
+            x = TableConv2D(LENET_C3_TABLE, 5, kernel_init=self.kernel_init, name="c3")(x)
+        else:
+            x = nn.Conv(16, (5, 5), padding="VALID", kernel_init=init, name="c3")(x)
         x = pool(get_activation(act)(x), (2, 2), strides=(2, 2))  # (B, 5, 5, 16)
         x = x.reshape(x.shape[0], -1)  # (B, 400)
         x = get_activation(act)(nn.Dense(120, kernel_init=init, name="c5")(x))

@@ -1,5 +1,69 @@
 """Registry entries for convolutional and deep feed-forward models (perceptron, CNNs, deep nets)."""
 
+from jaxnets.models._cnn import DQN, AlexNetSmall
+from jaxnets.models._deep import BatchNormMLP, DeepMLP
+from jaxnets.models._lenet import LeNet5
+from jaxnets.models._perceptron import Perceptron
 from jaxnets.models._spec import ModelSpec
 
-SPECS: dict[str, ModelSpec] = {}
+
+def _deep(kind: str):
+    def build(num_classes: int, **kw):
+        return DeepMLP(**{"kind": kind, "num_classes": num_classes, **kw})
+
+    return build
+
+
+SPECS: dict[str, ModelSpec] = {
+    # The registry trains by gradient descent, so the perceptron here is the linear threshold
+    # unit trained on the multiclass hinge loss; Rosenblatt's rule is fit_perceptron.
+    "perceptron": ModelSpec(
+        lambda num_classes, **kw: Perceptron(num_classes, **kw),
+        "hinge",
+        (28, 28, 1),
+        description="perceptron (linear threshold units; the perceptron rule is fit_perceptron)",
+    ),
+    "lenet5_c3": ModelSpec(
+        lambda num_classes, **kw: LeNet5(num_classes, **{"c3_table": True, **kw}),
+        "softmax_cross_entropy",
+        (28, 28, 1),
+        description="LeNet-5 with the paper's C3 connection table (60,806 params)",
+    ),
+    "alexnet_small": ModelSpec(
+        lambda num_classes, **kw: AlexNetSmall(num_classes, **kw),
+        "softmax_cross_entropy",
+        (32, 32, 3),
+        description="AlexNet-style CNN for 32x32x3 images (5 conv, 3 dense, dropout)",
+    ),
+    "dqn": ModelSpec(
+        lambda num_classes, **kw: DQN(num_actions=num_classes, **kw),
+        # DQN is trained on a TD error, not labels; squared loss stands in for the registry.
+        "squared",
+        (84, 84, 4),
+        description="Deep Q-Network (Mnih et al. 2015); num_classes = number of actions",
+    ),
+    "deep_plain": ModelSpec(
+        _deep("plain"),
+        "softmax_cross_entropy",
+        (28, 28, 1),
+        description="30-layer plain tanh MLP (hard to train)",
+    ),
+    "deep_residual": ModelSpec(
+        _deep("residual"),
+        "softmax_cross_entropy",
+        (28, 28, 1),
+        description="30-layer residual tanh MLP (15 two-layer blocks)",
+    ),
+    "deep_highway": ModelSpec(
+        _deep("highway"),
+        "softmax_cross_entropy",
+        (28, 28, 1),
+        description="30-layer highway tanh MLP",
+    ),
+    "mlp_bn_dropout": ModelSpec(
+        lambda num_classes, **kw: BatchNormMLP(num_classes=num_classes, **kw),
+        "softmax_cross_entropy",
+        (28, 28, 1),
+        description="MLP with BatchNorm and dropout (batch statistics in model_state)",
+    ),
+}

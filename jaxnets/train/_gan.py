@@ -71,8 +71,9 @@ def init_gan_state(
     (0, 2)
     """
     g_key, d_key, train_key = jax.random.split(key, 3)
-    g_params = generator.init(g_key, jnp.zeros((1, latent_dim)))["params"]
-    d_params = discriminator.init(d_key, jnp.zeros((1, *image_shape)))["params"]
+    # Jitted: one compile instead of op-by-op dispatch of every initialiser.
+    g_params = jax.jit(generator.init)(g_key, jnp.zeros((1, latent_dim)))["params"]
+    d_params = jax.jit(discriminator.init)(d_key, jnp.zeros((1, *image_shape)))["params"]
     out = jax.eval_shape(generator.apply, {"params": g_params}, jnp.zeros((1, latent_dim)))
     if tuple(out.shape[1:]) != tuple(image_shape):
         raise ValueError(

@@ -101,24 +101,43 @@ def _penalty(state: TrainState, params):
     return penalty
 
 
-def _train_step(state: TrainState, batch):
-    # One key per step, derived rather than split and carried, so a resumed run sees exactly
-    # the same randomness as an uninterrupted one.
-    step_key = jax.random.fold_in(state.key, state.step)
+def _grads_and_metrics(state: TrainState, batch, key):
+    """(grads, metrics, new model state) of one batch; ``key`` feeds the rng streams.
+
+    Every training path (jit, scan, vmap, pmap, sharded jit, shard_map) calls this one
+    function, so they differ only in how they derive ``key`` and combine the gradients.
+    """
 
     def loss_fn(params):
-        outputs, model_state, aux = _outputs(state, params, batch, train=True, key=step_key)
+        outputs, model_state, aux = _outputs(state, params, batch, train=True, key=key)
         metrics = _metrics(state, outputs, batch, aux)
         return metrics["loss"] + _penalty(state, params), (metrics, model_state)
 
     grads, (metrics, model_state) = jax.grad(loss_fn, has_aux=True)(state.params)
+    return grads, metrics, model_state
+
+
+def _apply(state: TrainState, grads, model_state, metrics):
+    """The optimizer update with (already combined) ``grads``: (new state, metrics)."""
     updates, opt_state = state.tx.update(grads, state.opt_state, state.params)
     params = optax.apply_updates(state.params, updates)
-    metrics["grad_norm"] = optax.tree.norm(grads)
+    metrics = {**metrics, "grad_norm": optax.tree.norm(grads)}
     new_state = state.replace(
         step=state.step + 1, params=params, opt_state=opt_state, model_state=model_state
     )
     return new_state, metrics
+
+
+def step_key(state: TrainState) -> jax.Array:
+    """The key of the state's current step, ``fold_in(state.key, state.step)``."""
+    # Derived rather than split and carried, so a resumed run sees exactly the same
+    # randomness as an uninterrupted one.
+    return jax.random.fold_in(state.key, state.step)
+
+
+def _train_step(state: TrainState, batch):
+    grads, metrics, model_state = _grads_and_metrics(state, batch, step_key(state))
+    return _apply(state, grads, model_state, metrics)
 
 
 def _eval_step(state: TrainState, batch):

@@ -1,0 +1,141 @@
+"""Dense, deep, sparse, denoising and convolutional autoencoders on MNIST: train each, measure
+the reconstruction error on the test set, and plot test digits with their reconstructions.
+
+python experiments/autoencoders/main.py --data-dir /work/shared/data --out runs/autoencoders
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import jax
+import matplotlib
+import numpy as np
+import optax
+
+from jaxnets import data, losses, models
+from jaxnets.train import FitConfig, Objective, fit, init_state, num_params, predict
+
+try:  # imported as experiments.autoencoders.main (tests)
+    from .config import get_config
+except ImportError:  # run as a script
+    sys.path.insert(0, str(Path(__file__).parent))
+    from config import get_config
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+
+def reconstruct(state, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    """Reconstructed pixels sigmoid(logits) in [0, 1], in inference mode (no corruption)."""
+    out = [
+        np.asarray(jax.nn.sigmoid(predict(state, images[i : i + batch_size])))
+        for i in range(0, len(images), batch_size)
+    ]
+    return np.concatenate(out)
+
+
+def reconstruction_errors(images: np.ndarray, logits_fn, batch_size: int = 1000) -> dict:
+    """Per-image binary cross-entropy (nats, summed over pixels) and per-pixel squared error."""
+    bce, sq = [], []
+    for i in range(0, len(images), batch_size):
+        x = images[i : i + batch_size]
+        logits = logits_fn(x)
+        bce.append(np.asarray(losses.logistic_per_example(logits, x)))
+        sq.append(np.asarray((jax.nn.sigmoid(logits) - x) ** 2).reshape(len(x), -1).mean(-1))
+    return {"bce": float(np.concatenate(bce).mean()), "mse": float(np.concatenate(sq).mean())}
+
+
+def save_reconstructions(images: np.ndarray, rows: dict[str, np.ndarray], path: Path) -> None:
+    """First row the inputs, then one row per model, ``len(images)`` columns."""
+    names = ["input", *rows]
+    arrays = [images, *rows.values()]
+    fig, axes = plt.subplots(
+        len(names), len(images), figsize=(0.8 * len(images), 0.85 * len(names)), squeeze=False
+    )
+    for r, (name, array) in enumerate(zip(names, arrays, strict=True)):
+        for c in range(len(images)):
+            ax = axes[r, c]
+            ax.imshow(array[c, ..., 0], cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r, 0].set_ylabel(
+            name.replace("_autoencoder", "").replace("autoencoder", "dense"),
+            rotation=0,
+            ha="right",
+            va="center",
+            fontsize=8,
+        )
+    fig.tight_layout(pad=0.2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", default=os.environ.get("JAXNETS_DATA_DIR"))
+    parser.add_argument("--out", type=Path, default=Path("runs/autoencoders"))
+    parser.add_argument("--quick", action="store_true", help="1 epoch of small AEs on digits")
+    args = parser.parse_args(argv)
+    config = get_config(quick=args.quick)
+    options = dict(config.model_options)
+    epochs = dict(config.model_epochs)
+    start = time.perf_counter()
+    dataset = data.load_dataset(config.dataset, data_dir=args.data_dir, seed=config.seed)
+    test_images = dataset.test[dataset.input_key]
+    shown = test_images[: config.show]
+    results, rows = {}, {}
+    for name in config.models:
+        spec = models.get_spec(name)
+        model = models.create(name, **options.get(name, {}))
+        objective = Objective(spec.loss, spec.target, dataset.input_key)
+        state = init_state(
+            model,
+            optax.adam(config.learning_rate),
+            objective,
+            dataset.input_shape,
+            key=jax.random.key(config.seed),
+        )
+        fit_config = FitConfig(
+            epochs=epochs.get(name, config.epochs),
+            batch_size=config.batch_size,
+            seed=config.seed,
+            progress=not args.quick,
+        )
+        t0 = time.perf_counter()
+        result = fit(state, dataset.train, None, fit_config)
+        seconds = time.perf_counter() - t0
+        # Reconstruction only (no sown penalty), clean inputs, inference mode.
+        errors = reconstruction_errors(test_images, lambda x, s=result.state: predict(s, x))
+        results[name] = {
+            "params": num_params(result.state.params),
+            "test_bce": errors["bce"],
+            "test_mse": errors["mse"],
+            "train_loss": result.history[-1]["train_loss"] if result.history else None,
+            "epochs": len(result.history),
+            "train_s": seconds,
+        }
+        rows[name] = reconstruct(result.state, shown)
+        print(
+            f"{name:>22}: {results[name]['params']:>7,} params, test BCE "
+            f"{errors['bce']:.2f} nats/image, MSE {errors['mse']:.4f}/pixel, "
+            f"{len(result.history)} epochs ({seconds:.0f} s)"
+        )
+    save_reconstructions(shown, rows, args.out / "reconstructions.png")
+    summary = {
+        "config": dataclasses.asdict(config),
+        "models": results,
+        "wall_s": time.perf_counter() - start,
+    }
+    (args.out / "results.json").write_text(json.dumps(summary, indent=2, default=str))
+    print(f"total {summary['wall_s']:.0f} s; figure and results in {args.out}")
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Default configuration of the deep-nets experiment."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DeepNetsConfig:
+    """One run: the same depth and width for every kind, the same optimizer and budget.
+
+    ``depth`` hidden layers of ``width`` units (residual: depth / 2 two-layer blocks), trained
+    with SGD + momentum for ``steps`` steps of ``batch_size`` examples.
+    """
+
+    dataset: str = "mnist"
+    kinds: tuple[str, ...] = ("plain", "residual", "highway")
+    depth: int = 30
+    width: int = 64
+    activation: str = "tanh"
+    kernel_init: str = "xavier"
+    gate_bias: float = -3.0  # Srivastava et al. use -1 to -3, lower for deeper nets
+    learning_rate: float = 0.05
+    momentum: float = 0.9
+    batch_size: int = 128
+    steps: int = 1000
+    seed: int = 0
+
+
+QUICK = DeepNetsConfig(dataset="digits", steps=150, batch_size=64)

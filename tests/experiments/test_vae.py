@@ -1,0 +1,27 @@
+import math
+
+import jax
+import pytest
+
+from experiments.vae.main import main
+
+
+@pytest.fixture(autouse=True)
+def _fast_compiles():
+    """Compiling dominates a quick run of tiny models; XLA's optimizations do not pay off."""
+    previous = jax.config.values["jax_disable_most_optimizations"]
+    jax.config.update("jax_disable_most_optimizations", True)
+    try:
+        yield
+    finally:
+        jax.config.update("jax_disable_most_optimizations", previous)
+
+
+def test_quick_run_reports_the_elbo_and_samples(tmp_path):
+    summary = main(["--quick", "--out", str(tmp_path)])
+    # 8x8 digits, hidden 32, latent 4: 64*32+32 + 2*(32*4+4) + 4*32+32 + 32*64+64 = 4,616.
+    assert summary["params"] == 4_616
+    # -ELBO >= 0 for Bernoulli pixels in [0, 1]; an untrained net scores ~64 * log 2 = 44.4.
+    assert 0.0 < summary["test_negative_elbo"] < 64 * math.log(2)
+    assert summary["test_kl"] >= 0.0
+    assert (tmp_path / "samples.png").read_bytes()[:4] == b"\x89PNG"
