@@ -181,7 +181,7 @@ def _summary(args) -> int:
     shape = spec.example_input
     if args.input_shape:
         shape = tuple(int(s) for s in args.input_shape.split(","))
-    print(models.summary(model, shape))
+    print(models.summary(model, shape, dtype=spec.input_dtype))
     return 0
 
 

@@ -11,14 +11,17 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
 import jax
 import jax.numpy as jnp
 import matplotlib
 import numpy as np
 import optax
-from config import get_config
+
+try:  # python -m experiments.char_rnn.main, or imported by the tests
+    from .config import get_config
+except ImportError:  # python experiments/char_rnn/main.py
+    sys.path.insert(0, str(Path(__file__).parent))
+    from config import get_config
 
 from jaxnets import data, models
 from jaxnets.train import Objective, init_state, train_step

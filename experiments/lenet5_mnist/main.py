@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from config import get_config
+try:  # python -m experiments.lenet5_mnist.main, or imported by the tests
+    from .config import get_config
+except ImportError:  # python experiments/lenet5_mnist/main.py
+    sys.path.insert(0, str(Path(__file__).parent))
+    from config import get_config
 
 from jaxnets import plots
 from jaxnets.train import train_and_evaluate

@@ -55,6 +55,12 @@ class LeNet5(nn.Module):
                 f"LeNet5 expects images (B, H, W, 1); got shape {x.shape}. "
                 "Reshape grayscale images to (B, 28, 28, 1)."
             )
+        if min(x.shape[1:3]) < 12:
+            # 2x2 pool -> 5x5 valid conv -> 2x2 pool needs H/2 - 4 >= 2.
+            raise ValueError(
+                f"LeNet5 needs images of at least 12x12 (it was designed for 28x28); got "
+                f"{x.shape[1]}x{x.shape[2]}. Use an MLP for small images such as 8x8 digits."
+            )
         if self.pooling not in ("max", "avg"):
             raise ValueError(f"pooling must be 'max' or 'avg', got {self.pooling!r}")
         pool = nn.max_pool if self.pooling == "max" else nn.avg_pool

@@ -21,5 +21,6 @@ class ModelSpec:
     loss: str
     example_input: tuple[int, ...]
     target: str = "label"
+    input_dtype: str = "float32"
     description: str = ""
     defaults: dict[str, Any] = field(default_factory=dict)

@@ -45,14 +45,17 @@ def _count(tree) -> int:
     return int(sum(np.prod(x.shape) for x in jax.tree.leaves(tree)))
 
 
-def summary(model: nn.Module, input_shape: tuple[int, ...], batch_size: int = 1) -> Summary:
+def summary(
+    model: nn.Module, input_shape: tuple[int, ...], batch_size: int = 1, dtype=jnp.float32
+) -> Summary:
     """Summarise ``model`` on inputs of per-example shape ``input_shape``.
 
     Only shapes are traced (``jax.eval_shape``), so summarising a large model costs no FLOPs.
-    Rows come in call order (a layer before the layers nested in it); each counts the
-    parameters a layer owns directly, so the rows add up to the total.
+    ``dtype`` is the input dtype (int32 for token models). Rows come in call order (a layer
+    before the layers nested in it); each counts the parameters a layer owns directly, so
+    the rows add up to the total.
     """
-    x = jax.ShapeDtypeStruct((batch_size, *input_shape), jnp.float32)
+    x = jax.ShapeDtypeStruct((batch_size, *input_shape), dtype)
     variables = jax.eval_shape(model.init, jax.random.key(0), x)
     params = variables.get("params", {})
     calls: list[list] = []
@@ -72,7 +75,12 @@ def summary(model: nn.Module, input_shape: tuple[int, ...], batch_size: int = 1)
 
     jax.eval_shape(run, variables, x)
     rows = []
+    seen = set()
     for path, kind, out in calls:
+        # Lifted transforms (nn.scan) trace a module more than once; count it once.
+        if path in seen:
+            continue
+        seen.add(path)
         own = params
         for name in path:
             own = own.get(name, {})

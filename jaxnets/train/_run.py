@@ -95,8 +95,14 @@ def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> 
         l1=config.l1,
         l2=config.l2,
     )
+    dtype = dataset.train[dataset.input_key].dtype  # float32 pixels or int32 tokens
     state = init_state(
-        model, tx, objective, dataset.input_shape, key=jax.random.PRNGKey(config.fit.seed)
+        model,
+        tx,
+        objective,
+        dataset.input_shape,
+        key=jax.random.PRNGKey(config.fit.seed),
+        dtype=dtype,
     )
     if workdir is not None:
         workdir = Path(workdir)

@@ -91,8 +91,12 @@ def init_state(
     """
     init_key, train_key = jax.random.split(key)
     x = jnp.zeros((1, *input_shape), dtype)
-    variables = dict(model.init({"params": init_key, "dropout": init_key}, x, train=False))
+    # jit: one compilation instead of op-by-op dispatch of every initializer.
+    init = jax.jit(model.init, static_argnames="train")
+    variables = dict(init({"params": init_key, "dropout": init_key}, x, train=False))
     params = variables.pop("params")
+    # Values sown during init are not state: keeping them would add them to every step's loss.
+    variables.pop("losses", None)
     return TrainState(
         step=jnp.zeros((), jnp.int32),
         params=params,

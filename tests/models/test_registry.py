@@ -8,7 +8,7 @@ from jaxnets import models
 def test_every_registered_model_builds_and_summarises(name):
     spec = models.get_spec(name)
     model = models.create(name, num_classes=6)
-    summary = models.summary(model, spec.example_input)
+    summary = models.summary(model, spec.example_input, dtype=spec.input_dtype)
     assert summary.total_params > 0
     assert sum(row.params for row in summary.rows) == summary.total_params
     assert spec.loss and spec.description

@@ -31,11 +31,12 @@ def _leaves(tree):
 
 
 def test_fit_on_digits_reaches_95_percent():
-    result = _fit(10)
+    # 20 epochs: at 10 the accuracy sits at 0.94-0.95 depending on the shuffle seed (measured).
+    result = _fit(20)
     test = train.evaluate(result.state, DIGITS.test)
     assert test["accuracy"] >= 0.95, test
     assert test["count"] == 360
-    assert len(result.history) == 10
+    assert len(result.history) == 20
     assert result.history[-1]["train_loss"] < result.history[0]["train_loss"]
     assert result.history[-1]["test_accuracy"] == pytest.approx(test["accuracy"])
 
