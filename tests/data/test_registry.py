@@ -17,7 +17,7 @@ EXPECTED = {
 
 
 def test_registry_names():
-    assert DATASETS == ("mnist", "digits", "spiral")
+    assert DATASETS == ("mnist", "digits", "spiral", "names")
 
 
 def test_unknown_name_lists_known():

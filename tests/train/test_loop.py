@@ -118,3 +118,17 @@ def test_config_validation():
         train.FitConfig(early_stopping_patience=3)
     with pytest.raises(ValueError, match="batch sizes"):
         train.FitConfig(batch_size=0)
+
+
+def test_auto_scan_skips_conv_models_on_cpu():
+    from jaxnets.train._loop import _scan_pays_off
+
+    assert _scan_pays_off(_state())
+    lenet = train.init_state(
+        models.LeNet5(),
+        optim.create(optim.OptimizerConfig()),
+        train.Objective(),
+        (28, 28, 1),
+        key=jax.random.PRNGKey(0),
+    )
+    assert not _scan_pays_off(lenet)
