@@ -1,5 +1,6 @@
 """Plots saved as PNG: decision boundaries and training curves (matplotlib, no display)."""
 
+import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -63,9 +64,33 @@ def training_curves(history: list[dict], path: str | Path, *, title: str = "") -
     return _save(fig, path)
 
 
-def _save(fig, path: str | Path) -> Path:
+def image_grid(images: np.ndarray, path: str | Path, title: str = "") -> Path:
+    """The largest square grid of (N, H, W, 1) images in [0, 1] as one grayscale PNG.
+
+    >>> import tempfile, os
+    >>> out = image_grid(np.zeros((5, 4, 4, 1)), os.path.join(tempfile.mkdtemp(), "g.png"))
+    >>> out.read_bytes()[:4] == b"\\x89PNG"
+    True
+    """
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[-1] != 1:
+        raise ValueError(f"image_grid expects (N, H, W, 1) grayscale images, got {images.shape}")
+    n = math.isqrt(len(images))
+    h, w = images.shape[1:3]
+    grid = images[: n * n, ..., 0].reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
+    fig, ax = plt.subplots(figsize=(4, 4.3 if title else 4))
+    ax.imshow(grid, cmap="gray", vmin=0, vmax=1)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout(pad=0.2)
+    path = _save(fig, path, dpi=90)
+    return path
+
+
+def _save(fig, path: str | Path, dpi: int = 110) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path

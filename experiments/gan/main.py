@@ -7,18 +7,16 @@ python experiments/gan/main.py --data-dir /work/shared/data --out runs/gan
 import argparse
 import dataclasses
 import json
-import math
 import os
 import sys
 import time
 from pathlib import Path
 
 import jax
-import matplotlib
 import numpy as np
 import optax
 
-from jaxnets import data, models
+from jaxnets import data, models, plots
 from jaxnets.train import GANFitConfig, fit_gan, generate, init_gan_state, num_params
 
 try:  # imported as experiments.gan.main (tests)
@@ -26,25 +24,6 @@ try:  # imported as experiments.gan.main (tests)
 except ImportError:  # run as a script
     sys.path.insert(0, str(Path(__file__).parent))
     from config import get_config
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
-
-def save_grid(images: np.ndarray, path: Path, title: str = "") -> None:
-    """Square grid of (N, H, W, 1) images in [0, 1] as one PNG."""
-    n = math.isqrt(len(images))
-    h, w = images.shape[1:3]
-    grid = images[: n * n, ..., 0].reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
-    fig, ax = plt.subplots(figsize=(4, 4.3 if title else 4))
-    ax.imshow(grid, cmap="gray", vmin=0, vmax=1)
-    ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=9)
-    fig.tight_layout(pad=0.2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
 
 
 def train_one(gan, config, dataset, *, progress: bool) -> dict:
@@ -98,7 +77,9 @@ def main(argv: list[str] | None = None) -> dict:
         name = gan.generator.removesuffix("_generator")
         out = train_one(gan, config, dataset, progress=not args.quick)
         samples = out.pop("samples")
-        save_grid(samples, args.out / f"{name}_samples.png", f"{name} samples, {gan.epochs} ep")
+        plots.image_grid(
+            samples, args.out / f"{name}_samples.png", f"{name} samples, {gan.epochs} ep"
+        )
         results[name] = out
         last = out["history"][-1]
         print(

@@ -7,7 +7,6 @@ python experiments/vae/main.py --data-dir /work/shared/data --out runs/vae
 import argparse
 import dataclasses
 import json
-import math
 import os
 import sys
 import time
@@ -15,11 +14,10 @@ from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import matplotlib
 import numpy as np
 import optax
 
-from jaxnets import data, losses, models
+from jaxnets import data, losses, models, plots
 from jaxnets.train import FitConfig, Objective, evaluate, fit, init_state, num_params
 
 try:  # imported as experiments.vae.main (tests)
@@ -27,9 +25,6 @@ try:  # imported as experiments.vae.main (tests)
 except ImportError:  # run as a script
     sys.path.insert(0, str(Path(__file__).parent))
     from config import get_config
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 
 
 def sampled_negative_elbo(model, params, images, *, key, draws: int, batch_size=1000):
@@ -55,22 +50,6 @@ def sampled_negative_elbo(model, params, images, *, key, draws: int, batch_size=
         per_draw = [batch_elbo(x, jax.random.fold_in(key, i * draws + d)) for d in range(draws)]
         total.append(np.mean(np.stack(per_draw), axis=0))
     return float(np.concatenate(total).mean())
-
-
-def save_grid(images: np.ndarray, path: Path, title: str = "") -> None:
-    """Square grid of (N, H, W, 1) images in [0, 1] as one PNG."""
-    n = math.isqrt(len(images))
-    h, w = images.shape[1:3]
-    grid = images[: n * n, ..., 0].reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
-    fig, ax = plt.subplots(figsize=(4, 4.3 if title else 4))
-    ax.imshow(grid, cmap="gray", vmin=0, vmax=1)
-    ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=9)
-    fig.tight_layout(pad=0.2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -107,7 +86,7 @@ def main(argv: list[str] | None = None) -> dict:
         model, params, test_images, key=elbo_key, draws=config.elbo_samples
     )
     samples = np.asarray(models.vae_sample(model, params, key=sample_key, num=config.samples))
-    save_grid(samples, args.out / "samples.png", f"VAE samples, latent {config.latent}")
+    plots.image_grid(samples, args.out / "samples.png", f"VAE samples, latent {config.latent}")
     summary = {
         "config": dataclasses.asdict(config),
         "params": num_params(params),
