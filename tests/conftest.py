@@ -28,6 +28,20 @@ def x64():
         jax.config.update("jax_enable_x64", previous)
 
 
+@pytest.fixture
+def fast_compiles():
+    """Turn XLA's optimisation passes off for one test: compiling dominates tiny programs.
+
+    Modules opt in with ``pytestmark = pytest.mark.usefixtures("fast_compiles")``.
+    """
+    previous = jax.config.values["jax_disable_most_optimizations"]
+    jax.config.update("jax_disable_most_optimizations", True)
+    try:
+        yield
+    finally:
+        jax.config.update("jax_disable_most_optimizations", previous)
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The real-data directory from JAXNETS_DATA_DIR; skips the test when it is absent."""

@@ -22,15 +22,7 @@ from tests.tolerances import tol
 STEPS = 5
 
 
-@pytest.fixture(autouse=True)
-def _fast_compiles():
-    """Compilation dominates these tiny programs; XLA's optimizations do not pay off here."""
-    previous = jax.config.values["jax_disable_most_optimizations"]
-    jax.config.update("jax_disable_most_optimizations", True)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_disable_most_optimizations", previous)
+pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 
 def _loss(logits, targets, custom: bool):

@@ -27,16 +27,7 @@ from tests.tolerances import tol
 EXACT = tol(np.float64, "exact")
 
 
-@pytest.fixture(autouse=True)
-def fast_jax():
-    """jax references are jitted whole with most XLA optimizations off: op-by-op eager
-    dispatch and optimization passes would dominate these tiny shapes' run time."""
-    previous = jax.config.read("jax_disable_most_optimizations")
-    jax.config.update("jax_disable_most_optimizations", True)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_disable_most_optimizations", previous)
+pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 
 def jax_grad(f, argnums=0):

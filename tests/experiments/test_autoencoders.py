@@ -1,18 +1,8 @@
-import jax
 import pytest
 
 from experiments.autoencoders.main import main
 
-
-@pytest.fixture(autouse=True)
-def _fast_compiles():
-    """Compiling dominates a quick run of tiny models; XLA's optimizations do not pay off."""
-    previous = jax.config.values["jax_disable_most_optimizations"]
-    jax.config.update("jax_disable_most_optimizations", True)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_disable_most_optimizations", previous)
+pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 
 def test_quick_run_measures_and_plots(tmp_path):

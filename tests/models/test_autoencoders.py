@@ -9,16 +9,7 @@ from jaxnets.train import Objective, eval_step, init_state, train_step
 from tests.fd import assert_tree_close, fd_grad
 from tests.tolerances import tol
 
-
-@pytest.fixture(autouse=True)
-def _fast_compiles():
-    """Compilation dominates these tiny programs; XLA's optimizations do not pay off here."""
-    previous = jax.config.values["jax_disable_most_optimizations"]
-    jax.config.update("jax_disable_most_optimizations", True)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_disable_most_optimizations", previous)
+pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 
 @pytest.mark.parametrize(

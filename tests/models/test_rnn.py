@@ -13,13 +13,7 @@ HELLO = "helo"  # the lecture's vocabulary: h, e, l, o
 OBJECTIVE = Objective(loss="sequence_softmax_cross_entropy", input_key="x")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _fast_compile():
-    # Tiny shapes: compiling dominates, so skip XLA's optimisation passes here.
-    previous = jax.config.values["jax_disable_most_optimizations"]
-    jax.config.update("jax_disable_most_optimizations", True)
-    yield
-    jax.config.update("jax_disable_most_optimizations", previous)
+pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 
 def _encode(text: str) -> jax.Array:

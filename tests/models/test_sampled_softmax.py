@@ -11,13 +11,7 @@ from tests.tolerances import tol
 V, D = 50, 6
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _fast_compile():
-    # Tiny shapes: compiling dominates, so skip XLA's optimisation passes here.
-    previous = jax.config.values["jax_disable_most_optimizations"]
-    jax.config.update("jax_disable_most_optimizations", True)
-    yield
-    jax.config.update("jax_disable_most_optimizations", previous)
+pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 
 def _model_and_params(hidden=(8,)):

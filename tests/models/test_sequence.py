@@ -8,14 +8,7 @@ from jaxnets import models
 from jaxnets.train import Objective, init_state, train_step
 from tests.tolerances import tol
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _fast_compile():
-    # Tiny shapes: compiling dominates, so skip XLA's optimisation passes here.
-    previous = jax.config.values["jax_disable_most_optimizations"]
-    jax.config.update("jax_disable_most_optimizations", True)
-    yield
-    jax.config.update("jax_disable_most_optimizations", previous)
+pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 
 @pytest.mark.parametrize(
