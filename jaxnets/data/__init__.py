@@ -57,7 +57,7 @@ from jaxnets.data._names import (
 )
 from jaxnets.data._registry import DATASETS, Dataset, load_dataset
 from jaxnets.data._spiral import load_spiral_splits, make_spiral
-from jaxnets.data._splits import holdout_split, stratified_split
+from jaxnets.data._splits import holdout_size, holdout_split, stratified_split
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -80,6 +80,7 @@ __all__ = [
     "encode_names",
     "epoch_order",
     "gather",
+    "holdout_size",
     "holdout_split",
     "load_dataset",
     "load_digits_splits",

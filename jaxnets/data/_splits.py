@@ -27,6 +27,20 @@ def stratified_split(
     return gather(split, np.sort(train_idx)), gather(split, np.sort(test_idx))
 
 
+def holdout_size(n: int, fraction: float) -> int:
+    """How many of ``n`` examples :func:`holdout_split` holds out: ``max(1, round(fraction n))``.
+
+    >>> holdout_size(1437, 0.2)
+    287
+    """
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
+    num_val = max(1, round(fraction * n))
+    if num_val >= n:
+        raise ValueError(f"holding out {num_val} of {n} examples leaves none for training")
+    return num_val
+
+
 def holdout_split(
     split: Mapping[str, np.ndarray], fraction: float, *, seed: int
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -42,12 +56,8 @@ def holdout_split(
       ``(train, val)``, dicts with the same keys, N - V and V rows, disjoint, each in the
       original relative order.
     """
-    if not 0.0 < fraction < 1.0:
-        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
     n = split_length(split)
-    num_val = max(1, round(fraction * n))
-    if num_val >= n:
-        raise ValueError(f"holding out {num_val} of {n} examples leaves none for training")
+    num_val = holdout_size(n, fraction)
     order = np.random.default_rng(seed).permutation(n)
     val_idx, train_idx = np.sort(order[:num_val]), np.sort(order[num_val:])
     return gather(split, train_idx), gather(split, val_idx)

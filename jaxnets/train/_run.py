@@ -10,7 +10,7 @@ from typing import Any
 import jax
 
 from jaxnets import models, optim
-from jaxnets.data import holdout_split, load_dataset, num_batches, split_length
+from jaxnets.data import holdout_size, load_dataset, num_batches, split_length
 from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
 from jaxnets.train._state import Objective, init_state, num_params
 
@@ -82,10 +82,9 @@ def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> 
     spec = models.get_spec(config.model)
     dataset = load_dataset(config.dataset, data_dir=config.data_dir, seed=config.fit.seed)
     model = models.create(config.model, num_classes=dataset.num_classes, **config.model_options)
-    train = dataset.train
-    if config.fit.validation_fraction:  # fit holds out the same examples
-        train, _ = holdout_split(train, config.fit.validation_fraction, seed=config.fit.seed)
-    n_train = split_length(train)
+    n_train = split_length(dataset.train)
+    if config.fit.validation_fraction:  # fit holds these out of the training split
+        n_train -= holdout_size(n_train, config.fit.validation_fraction)
     steps = config.fit.epochs * num_batches(n_train, min(config.fit.batch_size, n_train), "drop")
     tx = optim.create(config.optimizer, total_steps=max(steps, 1))
     objective = Objective(
