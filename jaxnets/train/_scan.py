@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxnets.data import gather, split_length
 from jaxnets.train._state import TrainState
 from jaxnets.train._steps import _train_step
 
@@ -35,11 +36,10 @@ def epoch_permutation(n: int, *, seed, epoch) -> jax.Array:
 
 def epoch_batches(split: dict, batch_size: int, *, seed: int, epoch: int):
     """Yield the ``len // batch_size`` batches (numpy dicts) of one epoch in scan's order."""
-    n = len(next(iter(split.values())))
+    n = split_length(split)
     order = np.asarray(epoch_permutation(n, seed=seed, epoch=epoch))
     for b in range(n // batch_size):
-        rows = order[b * batch_size : (b + 1) * batch_size]
-        yield {k: np.asarray(v)[rows] for k, v in split.items()}
+        yield gather(split, order[b * batch_size : (b + 1) * batch_size])
 
 
 def data_bytes(split: dict) -> int:
