@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from jaxnets.errors import DataFileError
+
 IMAGES_MAGIC = 0x00000803
 LABELS_MAGIC = 0x00000801
 IMAGE_SIZE = 28
@@ -31,11 +33,11 @@ MNIST_FILES: dict[str, tuple[str, str]] = {
 ALL_STEMS: tuple[str, ...] = tuple(stem for pair in MNIST_FILES.values() for stem in pair)
 
 
-class IdxFormatError(ValueError):
+class IdxFormatError(DataFileError, ValueError):
     """An IDX file is malformed; the message names the file and the problem."""
 
 
-class MnistFilesMissingError(FileNotFoundError):
+class MnistFilesMissingError(DataFileError, FileNotFoundError):
     """Some of the four MNIST IDX files are not in the directory that was searched."""
 
 

@@ -27,13 +27,14 @@ import numpy as np
 
 from jaxnets.data._mnist import DATA_DIR_ENV
 from jaxnets.data._splits import holdout_split
+from jaxnets.errors import DataFileError
 
 NAMES_VOCAB = "." + string.ascii_lowercase
 END_TOKEN = 0
 NAMES_TEST_FRACTION = 0.1
 
 
-class NamesFileMissingError(FileNotFoundError):
+class NamesFileMissingError(DataFileError, FileNotFoundError):
     """No names.txt where the names data set was asked to look."""
 
 
