@@ -1,49 +1,73 @@
 """Losses on logits (numerically stable), averaged over the batch, plus weight penalties.
 
-Every loss takes ``predictions`` of shape (B, K) (or (B,) for binary/regression) and
-targets, and returns a scalar mean. Per-example values come from the ``*_per_example``
-functions, so masking padded rows is ``(per_example * mask).sum() / mask.sum()``.
+Shapes are checked, never broadcast: ``squared`` needs predictions and targets of one shape,
+``logistic`` likewise (the one exception: logits (B,) against targets (B, 1) or the reverse),
+and the label losses need logits (B, K) with integer labels (B,) (``sequence_*``: (B, T, K)
+with (B, T)). A mismatch raises :class:`~jaxnets.errors.InvalidArgumentError` naming both
+shapes; float labels raise :class:`~jaxnets.errors.InvalidTypeError`.
+
+Every loss returns a scalar batch mean; the ``*_per_example`` functions return (B,), so
+masking padded rows is ``(per_example * mask).sum() / mask.sum()``.
 """
 
 from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 
-def _check_batch(predictions: jax.Array, targets: jax.Array, name: str) -> None:
-    if predictions.shape[:1] != targets.shape[:1]:
-        raise ValueError(
-            f"{name}: predictions {predictions.shape} and targets {targets.shape} have "
-            "different batch sizes; both need the same leading axis B."
+
+def _check_same_shape(predictions: jax.Array, targets: jax.Array, name: str) -> None:
+    if predictions.shape != targets.shape:
+        raise InvalidArgumentError(
+            f"{name}: predictions {predictions.shape} and targets {targets.shape} must have "
+            "the same shape (losses never broadcast); check that the model's output matches "
+            "the targets, e.g. one output unit per target value."
         )
 
 
-def _check_labels(logits: jax.Array, labels: jax.Array, name: str) -> None:
-    _check_batch(logits, labels, name)
-    if logits.ndim != 2 or labels.ndim != 1:
-        raise ValueError(
-            f"{name}: expected logits (B, K) and integer labels (B,); got logits "
-            f"{logits.shape} and labels {labels.shape}."
+def _check_labels(logits: jax.Array, labels: jax.Array, name: str, time: bool = False) -> None:
+    want_logits, want_labels = ("(B, T, K)", "(B, T)") if time else ("(B, K)", "(B,)")
+    if logits.ndim != (3 if time else 2) or labels.shape != logits.shape[:-1]:
+        raise InvalidArgumentError(
+            f"{name}: expected logits {want_logits} and integer labels {want_labels}; got "
+            f"logits {logits.shape} and labels {labels.shape}. Labels are class ids, "
+            "not one-hot rows or (B, 1) columns."
         )
     if not jnp.issubdtype(labels.dtype, jnp.integer):
-        raise TypeError(f"{name}: labels must be integer class ids, got dtype {labels.dtype}.")
+        raise InvalidTypeError(
+            f"{name}: labels must be integer class ids, got dtype {labels.dtype} (logits "
+            f"{logits.shape}, labels {labels.shape}); cast them with labels.astype(jnp.int32)."
+        )
 
 
 def squared_per_example(predictions: jax.Array, targets: jax.Array) -> jax.Array:
-    """0.5 * ||y_hat - y||^2 per example: (B, ...) -> (B,)."""
-    _check_batch(predictions, targets, "squared loss")
+    """0.5 * ||y_hat - y||^2 per example: predictions (B, ...), targets of the same shape -> (B,).
+
+    Shapes must be equal; (B,) against (B, 1) is refused rather than broadcast to (B, B).
+    """
+    _check_same_shape(predictions, targets, "squared loss")
     diff = (predictions - targets).reshape(predictions.shape[0], -1)
     return 0.5 * jnp.sum(diff**2, axis=-1)
 
 
 def logistic_per_example(logits: jax.Array, targets: jax.Array) -> jax.Array:
-    """Binary cross-entropy on logits, targets in {0, 1}: (B,) or (B, 1) -> (B,).
+    """Binary cross-entropy on logits, summed over the non-batch axes: (B, ...) -> (B,).
 
+    Targets in {0, 1} have the logits' shape; the one allowed difference is logits (B,)
+    against targets (B, 1) or the reverse (one binary output per example either way).
     Written as softplus(z) - y z, which never exponentiates a large positive number.
     """
-    _check_batch(logits, targets, "logistic loss")
+    column = {logits.shape, targets.shape} == {logits.shape[:1], (*logits.shape[:1], 1)}
+    if logits.shape != targets.shape and not (logits.ndim <= 2 and column):
+        raise InvalidArgumentError(
+            f"logistic loss: logits {logits.shape} and targets {targets.shape} must have the "
+            "same shape (or be (B,) and (B, 1)); losses never broadcast, so a model with "
+            "one output per example cannot be trained on multi-value targets."
+        )
     logits = logits.reshape(logits.shape[0], -1)
     targets = targets.reshape(targets.shape[0], -1).astype(logits.dtype)
     return jnp.sum(jax.nn.softplus(logits) - targets * logits, axis=-1)
@@ -55,16 +79,37 @@ def softmax_cross_entropy_per_example(logits: jax.Array, labels: jax.Array) -> j
     return optax.softmax_cross_entropy_with_integer_labels(logits, labels)
 
 
-def sequence_softmax_cross_entropy_per_example(logits: jax.Array, labels: jax.Array) -> jax.Array:
-    """Mean over time of -log softmax(z_t)[y_t]: logits (B, T, K), labels (B, T) -> (B,)."""
-    _check_batch(logits, labels, "sequence softmax cross-entropy")
-    if logits.ndim != 3 or labels.shape != logits.shape[:2]:
-        raise ValueError(
-            "sequence softmax cross-entropy: expected logits (B, T, K) and labels (B, T); "
-            f"got {logits.shape} and {labels.shape}."
-        )
+def sequence_softmax_cross_entropy_per_example(
+    logits: jax.Array, labels: jax.Array, lengths: jax.Array | None = None
+) -> jax.Array:
+    """Mean of -log softmax(z_t)[y_t] over each sequence's real steps: (B, T, K), (B, T) -> (B,).
+
+    ``lengths`` (B,) int counts the real steps of each (right-padded) sequence: example b
+    averages steps t < lengths[b] only, so padding neither adds loss nor dilutes the mean.
+    None means every sequence has all T steps. Lengths must lie in [1, T] (checked when
+    they are concrete; under ``jit`` a length 0 gives loss 0).
+    """
+    name = "sequence softmax cross-entropy"
+    _check_labels(logits, labels, name, time=True)
     per_step = optax.softmax_cross_entropy_with_integer_labels(logits, labels)  # (B, T)
-    return per_step.mean(axis=-1)
+    if lengths is None:
+        return per_step.mean(axis=-1)
+    batch, steps = labels.shape
+    if jnp.shape(lengths) != (batch,) or not jnp.issubdtype(jnp.result_type(lengths), jnp.integer):
+        raise InvalidArgumentError(
+            f"{name}: lengths must be integers of shape (B,) = ({batch},), got shape "
+            f"{jnp.shape(lengths)} dtype {jnp.result_type(lengths)} for labels {labels.shape}."
+        )
+    if not isinstance(lengths, jax.core.Tracer):
+        values = np.asarray(lengths)
+        if values.min() < 1 or values.max() > steps:
+            raise InvalidArgumentError(
+                f"{name}: lengths must lie in [1, T] = [1, {steps}], got min {values.min()} "
+                f"and max {values.max()}."
+            )
+    mask = (jnp.arange(steps)[None, :] < jnp.asarray(lengths)[:, None]).astype(per_step.dtype)
+    count = jnp.maximum(mask.sum(axis=-1), 1.0)  # (B,)
+    return (per_step * mask).sum(axis=-1) / count
 
 
 def multiclass_hinge_per_example(
@@ -86,7 +131,9 @@ def gaussian_kl(mean: jax.Array, logvar: jax.Array) -> jax.Array:
     (predictions, targets); a VAE sows its batch mean into the ``"losses"`` collection.
     """
     if mean.shape != logvar.shape:
-        raise ValueError(f"gaussian_kl: mean {mean.shape} and logvar {logvar.shape} differ")
+        raise InvalidArgumentError(
+            f"gaussian_kl: mean {mean.shape} and logvar {logvar.shape} must have the same shape"
+        )
     terms = jnp.exp(logvar) + jnp.square(mean) - 1.0 - logvar
     return 0.5 * jnp.sum(terms.reshape(terms.shape[0], -1), axis=-1)
 
@@ -121,7 +168,9 @@ def get_per_example(name: str) -> Callable[[jax.Array, jax.Array], jax.Array]:
     try:
         return _PER_EXAMPLE[name]
     except KeyError:
-        raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}") from None
+        raise InvalidArgumentError(
+            f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}"
+        ) from None
 
 
 def _is_weight(path) -> bool:
