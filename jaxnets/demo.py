@@ -26,8 +26,8 @@ class DemoResult:
 
 def _train(model, dataset, loss, fit_config, optimizer):
     objective = Objective(loss=loss, input_key=dataset.input_key)
-    key = jax.random.PRNGKey(fit_config.seed)
-    tx = optim.create(optimizer)
+    key = jax.random.key(fit_config.seed)
+    tx = optim.from_config(optimizer)
     state = init_state(model, tx, objective, dataset.input_shape, key=key)
     result = fit(state, dataset.train, dataset.test, fit_config)
     return result, evaluate(result.state, dataset.test)

@@ -1,6 +1,6 @@
 """Optimizers (optax transformations by name) and ``step -> value`` schedules."""
 
-from jaxnets.optim._alias import OPTIMIZERS, OptimizerConfig, create
+from jaxnets.optim._alias import OPTIMIZERS, OptimizerConfig, from_config
 from jaxnets.optim._schedules import (
     SCHEDULES,
     Schedule,
@@ -20,7 +20,7 @@ __all__ = [
     "ScheduleConfig",
     "constant",
     "cosine",
-    "create",
+    "from_config",
     "make_schedule",
     "robbins_monro",
     "step_decay",

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import optax
 
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 from jaxnets.optim._schedules import ScheduleConfig, make_schedule
 
 
@@ -30,7 +31,7 @@ class OptimizerConfig:
 
 
 # Each builder is the optimizer's direction-finding part; the learning rate (and decoupled
-# weight decay) are chained on in `create`, exactly as optax composes its own aliases.
+# weight decay) are chained on in `from_config`, exactly as optax composes its own aliases.
 _DIRECTIONS: dict[str, Callable[[OptimizerConfig], optax.GradientTransformation]] = {
     "sgd": lambda c: optax.identity(),
     "momentum": lambda c: optax.trace(decay=c.momentum),
@@ -43,24 +44,37 @@ _DIRECTIONS: dict[str, Callable[[OptimizerConfig], optax.GradientTransformation]
 OPTIMIZERS: tuple[str, ...] = tuple(_DIRECTIONS)
 
 
-def create(config: OptimizerConfig, *, total_steps: int = 1) -> optax.GradientTransformation:
-    """The optax transformation for ``config``; ``total_steps`` sizes decaying schedules.
+def from_config(
+    config: OptimizerConfig, *, total_steps: int | None = None
+) -> optax.GradientTransformation:
+    """The optax transformation for ``config``.
 
+    ``total_steps`` (epochs x steps per epoch) is the run's length: a schedule that decays
+    over the run (``cosine``) needs it and raises without it, rather than guessing one.
     The chain is clip (optional) -> direction (adam, momentum, ...) -> decoupled weight decay
     (optional, AdamW-style) -> ``-learning_rate(step)``.
 
     >>> import jax.numpy as jnp
-    >>> tx = create(OptimizerConfig("sgd", learning_rate=0.1))
+    >>> tx = from_config(OptimizerConfig("sgd", learning_rate=0.1))
     >>> updates, _ = tx.update(jnp.ones(2), tx.init(jnp.zeros(2)))
     >>> [round(u, 6) for u in updates.tolist()]
     [-0.1, -0.1]
     """
+    if not isinstance(config, OptimizerConfig):
+        raise InvalidTypeError(
+            f"from_config takes an OptimizerConfig, got {type(config).__name__}; "
+            "e.g. optim.from_config(optim.OptimizerConfig('adam', learning_rate=1e-3))."
+        )
     if config.name not in _DIRECTIONS:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"unknown optimizer {config.name!r}; choose one of: {', '.join(OPTIMIZERS)}"
         )
     if not config.learning_rate > 0:
-        raise ValueError(f"learning_rate must be positive, got {config.learning_rate}")
+        raise InvalidArgumentError(f"learning_rate must be positive, got {config.learning_rate}")
+    if not config.weight_decay >= 0:
+        raise InvalidArgumentError(f"weight_decay must be >= 0, got {config.weight_decay}")
+    if config.clip_norm is not None and not config.clip_norm > 0:
+        raise InvalidArgumentError(f"clip_norm must be positive or None, got {config.clip_norm}")
     schedule = make_schedule(config.schedule, config.learning_rate, total_steps)
     parts = []
     if config.clip_norm is not None:

@@ -5,6 +5,7 @@ import optax
 import pytest
 
 from jaxnets import optim
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 
 REFERENCE = {
     "sgd": lambda lr: optax.sgd(lr),
@@ -18,7 +19,7 @@ REFERENCE = {
 
 @pytest.mark.parametrize("name", optim.OPTIMIZERS)
 def test_matches_optax_alias(name, x64):
-    ours = optim.create(optim.OptimizerConfig(name, learning_rate=0.05))
+    ours = optim.from_config(optim.OptimizerConfig(name, learning_rate=0.05))
     ref = REFERENCE[name](0.05)
     p = jnp.array([1.0, -2.0, 3.0])
     s1, s2 = ours.init(p), ref.init(p)
@@ -32,7 +33,7 @@ def test_matches_optax_alias(name, x64):
 @pytest.mark.parametrize("name", optim.OPTIMIZERS)
 def test_minimises_a_quadratic(name):
     lr = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.5}.get(name, 0.05)
-    tx = optim.create(optim.OptimizerConfig(name, learning_rate=lr))
+    tx = optim.from_config(optim.OptimizerConfig(name, learning_rate=lr))
     p = jnp.array([3.0, -2.0])
     state = tx.init(p)
     loss = lambda p: jnp.sum((p - 1.0) ** 2)
@@ -43,15 +44,28 @@ def test_minimises_a_quadratic(name):
 
 
 def test_weight_decay_and_clipping():
-    tx = optim.create(optim.OptimizerConfig("sgd", 0.1, weight_decay=0.5, clip_norm=1.0))
+    tx = optim.from_config(optim.OptimizerConfig("sgd", 0.1, weight_decay=0.5, clip_norm=1.0))
     p = jnp.array([2.0])
     updates, _ = tx.update(jnp.array([10.0]), tx.init(p), p)
     # clipped gradient 1.0, plus decay 0.5 * 2.0, times -lr
     np.testing.assert_allclose(updates, [-0.1 * (1.0 + 1.0)], rtol=1e-6)
 
 
-def test_errors():
-    with pytest.raises(ValueError, match="adam"):
-        optim.create(optim.OptimizerConfig("adamant"))
-    with pytest.raises(ValueError, match="positive"):
-        optim.create(optim.OptimizerConfig("sgd", learning_rate=0.0))
+@pytest.mark.parametrize(
+    ("config", "match"),
+    [
+        (optim.OptimizerConfig("adamant"), "choose one of: sgd"),
+        (optim.OptimizerConfig("sgd", learning_rate=0.0), "learning_rate must be positive"),
+        (optim.OptimizerConfig("sgd", weight_decay=-0.1), "weight_decay must be >= 0"),
+        (optim.OptimizerConfig("sgd", clip_norm=0.0), "clip_norm must be positive"),
+    ],
+)
+def test_errors(config, match):
+    with pytest.raises(InvalidArgumentError, match=match):
+        optim.from_config(config)
+
+
+def test_from_config_takes_a_config_and_create_is_gone():
+    with pytest.raises(InvalidTypeError, match="OptimizerConfig"):
+        optim.from_config("adam")
+    assert not hasattr(optim, "create")

@@ -4,6 +4,7 @@ import optax
 import pytest
 
 from jaxnets import optim
+from jaxnets.errors import InvalidArgumentError
 
 
 def test_robbins_monro_closed_form():
@@ -34,12 +35,69 @@ def test_cosine_reaches_zero_and_step_decays():
 
 
 def test_unknown_schedule():
-    with pytest.raises(ValueError, match="robbins_monro"):
+    with pytest.raises(InvalidArgumentError, match="robbins_monro"):
         optim.make_schedule(optim.ScheduleConfig("wobbly"), 0.1, 10)
 
 
+@pytest.mark.parametrize("warmup_steps", [0, 10])
+def test_cosine_without_total_steps_raises(warmup_steps):
+    # Before: total_steps defaulted to 1, so the learning rate was 0 from step 1 on, silently.
+    schedule = optim.ScheduleConfig("cosine", warmup_steps=warmup_steps)
+    config = optim.OptimizerConfig("sgd", schedule=schedule)
+    with pytest.raises(InvalidArgumentError, match="total_steps = epochs x steps per epoch"):
+        optim.from_config(config)
+
+
+def _learning_rates(config, total_steps, steps):
+    """The learning rate the optimizer applies at each of ``steps``, read off SGD's updates."""
+    tx = optim.from_config(config, total_steps=total_steps)
+    state = tx.init(np.zeros(1, np.float32))
+    rates = []
+    for _ in range(max(steps) + 1):
+        updates, state = tx.update(np.ones(1, np.float32), state)
+        rates.append(-float(updates[0]))
+    return [rates[t] for t in steps]
+
+
+def test_cosine_is_half_the_peak_halfway():
+    config = optim.OptimizerConfig("sgd", 0.4, optim.ScheduleConfig("cosine"))
+    start, second, half, end = _learning_rates(config, 100, [0, 1, 50, 100])
+    assert start == pytest.approx(0.4, rel=1e-6)
+    assert second == pytest.approx(0.4 * (1 + np.cos(np.pi / 100)) / 2, rel=1e-6)
+    assert half == pytest.approx(0.2, rel=1e-6)
+    assert end == pytest.approx(0.0, abs=1e-7)
+
+
+def test_warm_up_then_cosine_is_half_the_peak_halfway_through_the_decay():
+    config = optim.OptimizerConfig("sgd", 0.4, optim.ScheduleConfig("cosine", warmup_steps=20))
+    quarter_warm, peak, half = _learning_rates(config, 100, [5, 20, 60])
+    assert quarter_warm == pytest.approx(0.1, rel=1e-6)
+    assert peak == pytest.approx(0.4, rel=1e-6)
+    assert half == pytest.approx(0.2, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("fields", "total_steps", "match"),
+    [
+        ({"name": "cosine"}, 0, "total_steps must be an integer >= 1"),
+        ({"name": "cosine"}, 2.5, "total_steps must be an integer >= 1"),
+        ({"name": "cosine", "warmup_steps": 100}, 100, r"warmup_steps must be in \[0, total"),
+        ({"name": "cosine", "warmup_steps": -1}, 100, "warmup_steps must be an integer >= 0"),
+        ({"name": "step", "decay_every": 0}, None, "decay_every must be an integer >= 1"),
+        ({"name": "step", "decay_factor": 0.0}, None, r"decay_factor must be in \(0, 1\]"),
+        ({"name": "step", "decay_factor": 2.0}, None, r"decay_factor must be in \(0, 1\]"),
+        ({"name": "robbins_monro", "tau": 0.0}, None, "tau must be positive"),
+        ({"name": "robbins_monro", "kappa": 0.5}, None, "kappa must be in"),
+        ({"name": "constant"}, 0, "total_steps must be an integer >= 1"),
+    ],
+)
+def test_bad_schedule_fields_are_refused(fields, total_steps, match):
+    with pytest.raises(InvalidArgumentError, match=match):
+        optim.make_schedule(optim.ScheduleConfig(**fields), 0.1, total_steps)
+
+
 def test_schedule_drives_the_optimizer():
-    tx = optim.create(
+    tx = optim.from_config(
         optim.OptimizerConfig("sgd", 1.0, optim.ScheduleConfig("robbins_monro", kappa=1.0))
     )
     params = np.zeros(1, np.float32)
