@@ -1,4 +1,4 @@
-"""Checking gradients: against centered finite differences, and against jax itself.
+"""Checking derivatives: numerically (``check_grads``, as in jax.test_util), and against jax.
 
 jax is imported only inside ``compare_with_jax``, so the rest of the module runs without it.
 """
@@ -12,81 +12,108 @@ from typing import Any
 import numpy as np
 
 from . import numpy as anp
-from ._pytree import tree_flatten, tree_map, tree_unflatten
-from ._reverse import grad
+from ._forward import jvp
+from ._pytree import tree_flatten, tree_map
+from ._reverse import grad, vjp
+
+# jax.test_util's defaults: a step of 1e-4 and, per dtype, one tolerance for atol and rtol.
+EPS = 1e-4
+DEFAULT_TOLERANCE = {np.dtype(np.float32): 2e-3, np.dtype(np.float64): 1e-5}
 
 
-@dataclass(frozen=True)
-class GradCheck:
-    """Result of ``check_grads``: the largest relative error |g - g_fd| / max(|g|, |g_fd|)
-    per argument, and whether every entry passed |g - g_fd| <= atol + rtol · max(|g|, |g_fd|)."""
-
-    max_rel_errors: tuple[float, ...]
-    ok: bool
-    eps: float
-    rtol: float
-    atol: float
-
-    def __str__(self) -> str:
-        per_arg = ", ".join(f"arg {k}: {e:.2e}" for k, e in enumerate(self.max_rel_errors))
-        verdict = "ok" if self.ok else "FAILED"
-        settings = f"eps={self.eps:g}, rtol={self.rtol:g}, atol={self.atol:g}"
-        return f"check_grads {verdict} ({settings}): {per_arg}"
+def _tolerance(value: float | None, tree: Any) -> float:
+    if value is not None:
+        return value
+    dtypes = [np.asarray(anp.asarray(v)).dtype for v in tree_flatten(tree)[0]]
+    return max((DEFAULT_TOLERANCE.get(d, 1e-5) for d in dtypes), default=1e-5)
 
 
-def _fd_gradient(f: Callable, args: list, k: int, eps: float) -> list[np.ndarray]:
-    """(J(θ + ε d_i) - J(θ - ε d_i)) / 2ε for every coordinate direction d_i of argument k."""
-    leaves, treedef = tree_flatten(args[k])
-    leaves = [np.array(anp.asarray(v), dtype=float) for v in leaves]
-    grads = []
-    for index, leaf in enumerate(leaves):
-        g = np.zeros_like(leaf)
-        for i in np.ndindex(leaf.shape):
-            values = []
-            for sign in (1.0, -1.0):
-                shifted = [v.copy() for v in leaves]
-                shifted[index][i] += sign * eps
-                trial = list(args)
-                trial[k] = tree_unflatten(treedef, shifted)
-                values.append(float(np.asarray(f(*trial))))
-            g[i] = (values[0] - values[1]) / (2 * eps)
-        grads.append(g)
-    return grads
+def _random_like(rng: np.random.RandomState, tree: Any) -> Any:
+    return tree_map(lambda v: rng.standard_normal(np.shape(v)).astype(np.asarray(v).dtype), tree)
+
+
+def _inner(a: Any, b: Any) -> float:
+    pairs = zip(tree_flatten(a)[0], tree_flatten(b)[0], strict=True)
+    return float(sum(np.sum(np.asarray(x) * np.asarray(y)) for x, y in pairs))
+
+
+def numerical_jvp(f: Callable, args: tuple, tangent: tuple, eps: float) -> Any:
+    """Centered difference ``(f(x + ε t) - f(x - ε t)) / 2ε`` along the direction ``t``."""
+    shift = lambda sign: tree_map(lambda x, t: np.asarray(x) + sign * eps * t, args, tangent)
+    plus, minus = f(*shift(1.0)), f(*shift(-1.0))
+    return tree_map(lambda p, m: (np.asarray(p) - np.asarray(m)) / (2 * eps), plus, minus)
+
+
+def _assert_close(actual: Any, desired: Any, atol: float, rtol: float, what: str) -> None:
+    a, a_def = tree_flatten(actual)
+    b, b_def = tree_flatten(desired)
+    if a_def != b_def:
+        raise AssertionError(f"{what}: structure {a_def} != {b_def}")
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), atol=atol, rtol=rtol, err_msg=what)
+
+
+def check_jvp(f: Callable, args: tuple, *, atol: float, rtol: float, eps: float, msg: str = ""):
+    """``jvp(f)`` along a random tangent equals the centered difference along it."""
+    tangent = _random_like(np.random.RandomState(0), args)
+    out, out_tangent = jvp(f, args, tangent)
+    _assert_close(out, f(*args), atol, rtol, f"{msg}: jvp primal output")
+    _assert_close(out_tangent, numerical_jvp(f, args, tangent, eps), atol, rtol, f"{msg}: jvp")
+
+
+def check_vjp(f: Callable, args: tuple, *, atol: float, rtol: float, eps: float, msg: str = ""):
+    """``<vjp(ū), t> = <ū, J t>``, with ``J t`` a centered difference (random ``ū``, ``t``)."""
+    rng = np.random.RandomState(0)
+    out, vjp_fn = vjp(f, *args)
+    _assert_close(out, f(*args), atol, rtol, f"{msg}: vjp primal output")
+    tangent = _random_like(rng, args)
+    tangent_out = numerical_jvp(f, args, tangent, eps)
+    cotangent = _random_like(rng, out)
+    ip, ip_expected = _inner(tangent, vjp_fn(cotangent)), _inner(tangent_out, cotangent)
+    _assert_close(ip, ip_expected, atol, rtol, f"{msg}: vjp inner product")
 
 
 def check_grads(
     f: Callable,
     args: Sequence,
-    *,
-    eps: float,
-    rtol: float,
-    atol: float = 0.0,
-    raise_on_failure: bool = True,
-) -> GradCheck:
-    """Compare ``grad(f)`` with centered finite differences for every argument of ``f``.
+    order: int,
+    modes: Sequence[str] = ("fwd", "rev"),
+    atol: float | None = None,
+    rtol: float | None = None,
+    eps: float | None = None,
+) -> None:
+    """Check derivatives of ``f`` up to ``order`` numerically, as ``jax.test_util.check_grads``.
 
-    ``f(*args)`` must be a real scalar; ``args`` are pytrees of float arrays. Costs two
-    evaluations of ``f`` per scalar input. Raises ``AssertionError`` on failure unless
-    ``raise_on_failure=False``; the returned ``GradCheck`` reports the errors either way.
+    ``"fwd"``: ``jvp`` along a random direction against a centered difference with step
+    ``eps``; ``"rev"``: ``vjp`` through the inner-product identity ``<J^T u, t> = <u, J t>``.
+    For ``order > 1`` the same checks run on ``jvp(f)`` and on ``vjp(f)`` (forward over
+    forward, reverse over reverse). ``args`` is a tuple of pytrees of float arrays;
+    tolerances default to 1e-5 in float64 and 2e-3 in float32, ``eps`` to 1e-4. Raises
+    ``AssertionError`` on a mismatch, returns None otherwise.
     """
-    args = list(args)
-    analytic = grad(f, argnums=tuple(range(len(args))))(*args)
-    errors, ok = [], True
-    for k in range(len(args)):
-        ours = [np.asarray(g) for g in tree_flatten(analytic[k])[0]]
-        theirs = _fd_gradient(f, args, k, eps)
-        worst = 0.0
-        for g, g_fd in zip(ours, theirs, strict=True):
-            diff = np.abs(g - g_fd)
-            scale = np.maximum(np.abs(g), np.abs(g_fd))
-            ok &= bool(np.all(diff <= atol + rtol * scale))
-            rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
-            worst = max(worst, float(np.max(rel, initial=0.0)))
-        errors.append(worst)
-    result = GradCheck(tuple(errors), ok, eps, rtol, atol)
-    if raise_on_failure and not ok:
-        raise AssertionError(str(result))
-    return result
+    args = tuple(args)
+    eps = EPS if eps is None else eps
+    atol, rtol = _tolerance(atol, args), _tolerance(rtol, args)
+    settings = {"atol": atol, "rtol": rtol, "eps": eps}
+
+    def check(f: Callable, args: tuple, order: int, msg: str) -> None:
+        if "fwd" in modes:
+            check_jvp(f, args, msg=f"{msg} jvp", **settings)
+            if order > 1:
+                n = len(args)
+                f_jvp = lambda *a: jvp(f, a[:n], a[n:])  # (primals, tangents) -> (out, ȯ)
+                check(f_jvp, args + args, order - 1, f"{msg} jvp")
+        if "rev" in modes:
+            check_vjp(f, args, msg=f"{msg} vjp", **settings)
+            if order > 1:
+
+                def f_vjp(*a):
+                    out, vjp_fn = vjp(f, *a)
+                    return vjp_fn(out)
+
+                check(f_vjp, args, order - 1, f"{msg} vjp")
+
+    check(f, args, order, f"check_grads (order {order})")
 
 
 @dataclass(frozen=True)

@@ -139,14 +139,7 @@ def counting() -> Iterator[Counter]:
 # ---------------------------------------------------------------- tracers
 
 
-def _anp():
-    # numpy.py builds on this module, so the operator overloads import it on first use.
-    from jaxnets.autodiff import numpy as anp
-
-    return anp
-
-
-def _not_differentiable(op: str, hint: str = "") -> NotDifferentiableError:
+def not_differentiable(op: str, hint: str = "") -> NotDifferentiableError:
     return NotDifferentiableError(
         f"{op} is not differentiable here: jaxnets.autodiff has no primitive (with jvp and "
         f"vjp rules) for it{'; ' + hint if hint else ''}."
@@ -156,9 +149,12 @@ def _not_differentiable(op: str, hint: str = "") -> NotDifferentiableError:
 class Tracer:
     """A value being traced by a transformation; behaves like a (small) numpy array.
 
-    Arithmetic operators and ``np.sin(tracer)``-style numpy calls are routed to ``anp`` and
-    from there to ``bind``. Operations without a primitive raise ``NotDifferentiableError``
-    naming the operation, instead of silently dropping the derivative.
+    This class holds what needs no primitive: shapes and comparisons. ``numpy.py`` (the
+    ``anp`` namespace) installs the arithmetic operators, the methods (``x.sum()``,
+    ``x.T``, ``x[i]``, ...) and the routing of ``np.sin(tracer)``-style numpy calls,
+    each pointing at the ``anp`` function of the same name. Operations without a
+    primitive raise ``NotDifferentiableError`` naming the operation, instead of silently
+    dropping the derivative.
     """
 
     _trace: Trace
@@ -171,71 +167,44 @@ class Tracer:
     dtype = property(lambda self: concrete(self).dtype)
     ndim = property(lambda self: concrete(self).ndim)
     size = property(lambda self: concrete(self).size)
-    T = property(lambda self: _anp().transpose(self))
 
-    def reshape(self, *shape):
-        return _anp().reshape(self, shape[0] if len(shape) == 1 else shape)
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of unsized object (a 0-d tracer)")
+        return self.shape[0]
 
-    def sum(self, axis=None, keepdims=False):
-        return _anp().sum(self, axis=axis, keepdims=keepdims)
-
-    __add__ = lambda self, other: _anp().add(self, other)
-    __radd__ = lambda self, other: _anp().add(other, self)
-    __sub__ = lambda self, other: _anp().subtract(self, other)
-    __rsub__ = lambda self, other: _anp().subtract(other, self)
-    __mul__ = lambda self, other: _anp().multiply(self, other)
-    __rmul__ = lambda self, other: _anp().multiply(other, self)
-    __truediv__ = lambda self, other: _anp().divide(self, other)
-    __rtruediv__ = lambda self, other: _anp().divide(other, self)
-    __pow__ = lambda self, other: _anp().power(self, other)
-    __rpow__ = lambda self, other: _anp().power(other, self)
-    __matmul__ = lambda self, other: _anp().matmul(self, other)
-    __rmatmul__ = lambda self, other: _anp().matmul(other, self)
-    __neg__ = lambda self: _anp().negative(self)
-    __pos__ = lambda self: self
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
     # Comparisons look at values only (for masks and control flow); their result is a
-    # plain boolean array with no derivative, as in jax.
+    # plain boolean array with no derivative, as in jax. == and != too: identity would
+    # silently take the wrong branch of ``x if x == 2.0 else ...``.
     __lt__ = lambda self, other: concrete(self) < concrete(other)
     __le__ = lambda self, other: concrete(self) <= concrete(other)
     __gt__ = lambda self, other: concrete(self) > concrete(other)
     __ge__ = lambda self, other: concrete(self) >= concrete(other)
+    __eq__ = lambda self, other: concrete(self) == concrete(other)
+    __ne__ = lambda self, other: concrete(self) != concrete(other)
+    __hash__ = None  # unhashable, like numpy arrays and jax tracers
     __bool__ = lambda self: bool(concrete(self))
 
-    def __getitem__(self, index):
-        raise _not_differentiable("indexing (x[...])", "pass the pieces as separate arguments")
-
     def __float__(self):
-        raise _not_differentiable("float(x)", "converting to a Python number drops the derivative")
+        raise not_differentiable("float(x)", "converting to a Python number drops the derivative")
 
     def __array__(self, *args, **kwargs):
-        raise _not_differentiable(
+        raise not_differentiable(
             "np.asarray(x)", "converting to a numpy array drops the derivative; use anp"
         )
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        # ndarray * tracer and np.sin(tracer) arrive here; route the supported ones to anp.
-        fn = getattr(_anp(), _anp().UFUNCS.get(ufunc.__name__, ""), None)
-        if fn is None or method != "__call__" or kwargs:
-            raise _not_differentiable(f"numpy ufunc np.{ufunc.__name__}", "use an anp function")
-        return fn(*inputs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        fn = getattr(_anp(), _anp().ARRAY_FUNCTIONS.get(func.__name__, ""), None)
-        if fn is None:
-            raise _not_differentiable(f"numpy function np.{func.__name__}", "use an anp function")
-        return fn(*args, **kwargs)
 
 
 def _unsupported(op: str) -> Callable:
     def method(self, *args):
-        raise _not_differentiable(f"the Python operation {op}")
+        raise not_differentiable(f"the Python operation {op}")
 
     return method
 
 
 for _name, _op in [
-    ("__abs__", "abs(x)"),
     ("__floordiv__", "x // y"),
     ("__rfloordiv__", "x // y"),
     ("__mod__", "x % y"),

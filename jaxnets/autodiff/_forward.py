@@ -14,6 +14,7 @@ import numpy as np
 
 from . import numpy as anp
 from ._core import Trace, Tracer, concrete, new_main, tick
+from ._jacobian import basis, check_inexact, from_columns, select_args, split_aux
 from ._pytree import tree_flatten, tree_flatten_with_paths, tree_unflatten
 from ._rules import jvp_rules
 
@@ -67,12 +68,20 @@ def _check_like(primals: tuple, tangents: tuple) -> tuple[list, list, Any]:
     return p_leaves, t_leaves, p_def
 
 
-def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
+def _lower(tree: Any, main) -> Any:
+    """Auxiliary outputs leave the transformation as values: strip this level's tracers."""
+    leaves, treedef = tree_flatten(tree)
+    own = lambda v: isinstance(v, JVPTracer) and v._trace.main is main
+    return tree_unflatten(treedef, [v.primal if own(v) else v for v in leaves])
+
+
+def jvp(f: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple:
     """``(f(*primals), J_f(primals) · tangents)`` by one forward sweep on dual numbers.
 
     ``primals`` and ``tangents`` are tuples (one entry per argument of ``f``) of pytrees
     with equal structure and leaf shapes; the output tangent has the structure and shapes
-    of ``f``'s output.
+    of ``f``'s output. With ``has_aux``, ``f`` returns ``(out, aux)`` and the result is
+    ``(out, out_tangent, aux)``, as in ``jax.jvp``.
     """
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp(f, primals, tangents) takes tuples: one entry per argument of f")
@@ -80,74 +89,38 @@ def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Any, Any]:
     with new_main(JVPTrace) as main:
         trace = JVPTrace(main)
         duals = [JVPTracer(trace, p, t) for p, t in zip(p_leaves, t_leaves, strict=True)]
-        out = f(*tree_unflatten(in_def, duals))
+        out, aux = split_aux(f(*tree_unflatten(in_def, duals)), has_aux)
         out_leaves, out_def = tree_flatten(out)
         out_duals = [trace.full_raise(anp.asarray(o)) for o in out_leaves]
-    return (
-        tree_unflatten(out_def, [d.primal for d in out_duals]),
-        tree_unflatten(out_def, [d.tangent for d in out_duals]),
-    )
+        aux = _lower(aux, main)
+    out = tree_unflatten(out_def, [d.primal for d in out_duals])
+    tangent = tree_unflatten(out_def, [d.tangent for d in out_duals])
+    return (out, tangent, aux) if has_aux else (out, tangent)
 
 
-def _only_concrete(values: list, name: str) -> list:
-    # Stacking columns needs a concatenate primitive, which this module does not have.
-    if any(isinstance(v, Tracer) for v in values):
-        raise NotImplementedError(f"{name} cannot run inside another transformation here")
-    return [np.asarray(v) for v in values]
-
-
-def jacobian_from_columns(columns: list[list], in_leaves: list, out_leaves: list, in_def, out_def):
-    """Assemble ``[column k][out leaf]`` arrays (one column per scalar input) into the jax
-    layout: a tree of ``out`` whose leaves are trees of ``in`` with leaves of shape
-    ``out_leaf.shape + in_leaf.shape``."""
-    sizes = [int(np.size(x)) for x in in_leaves]
-    splits = np.cumsum(sizes)[:-1]
-    blocks = []
-    for j, o in enumerate(out_leaves):
-        o_shape = np.shape(o)
-        matrix = np.stack([np.reshape(col[j], o_shape) for col in columns], axis=-1)  # (*O, N)
-        parts = np.split(matrix, splits, axis=-1)
-        leaves = [p.reshape(*o_shape, *np.shape(x)) for p, x in zip(parts, in_leaves, strict=True)]
-        blocks.append(tree_unflatten(in_def, leaves))
-    return tree_unflatten(out_def, blocks)
-
-
-def basis(leaves: list) -> list[list[np.ndarray]]:
-    """The standard basis of the space of ``leaves``: one list of leaf arrays per scalar."""
-    shapes = [np.shape(x) for x in leaves]
-    dtypes = [np.asarray(concrete(x)).dtype for x in leaves]
-    sizes = [int(np.prod(s)) for s in shapes]
-    vectors = []
-    for k in range(sum(sizes)):
-        flat = np.zeros(sum(sizes))
-        flat[k] = 1.0
-        parts = np.split(flat, np.cumsum(sizes)[:-1])
-        vectors.append(
-            [p.reshape(s).astype(d) for p, s, d in zip(parts, shapes, dtypes, strict=True)]
-        )
-    return vectors
-
-
-def jacfwd(f: Callable, argnums: int = 0) -> Callable:
-    """The Jacobian of ``f`` w.r.t. argument ``argnums`` by one jvp per input scalar.
+def jacfwd(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian of ``f`` w.r.t. ``args[argnums]`` by one jvp per input scalar.
 
     For ``x`` of shape ``(*I,)`` and output of shape ``(*O,)`` the result has shape
-    ``(*O, *I)``; pytree inputs/outputs give nested trees of such blocks, as in jax.
+    ``(*O, *I)``; pytree inputs/outputs give nested trees of such blocks, and a tuple
+    ``argnums`` a tuple of blocks per output leaf, as in jax. With ``has_aux``, ``f``
+    returns ``(out, aux)`` and the result is ``(jacobian, aux)``.
     """
 
+    f_pair = f if has_aux else lambda *args: (f(*args), None)
+
     def jacobian(*args):
-        x = args[argnums]
+        g, x = select_args(f_pair, args, argnums)
+        check_inexact(x, "jacfwd")
         in_leaves, in_def = tree_flatten(x)
-        in_leaves = [anp.asarray(v) for v in in_leaves]
-        x = tree_unflatten(in_def, in_leaves)
-        g = lambda x_: f(*args[:argnums], x_, *args[argnums + 1 :])
-        columns, out = [], None
+        x = tree_unflatten(in_def, [anp.asarray(v) for v in in_leaves])
+        columns, out, aux = [], None, None
         for e_k in basis(in_leaves):
-            out, tangent = jvp(g, (x,), (tree_unflatten(in_def, e_k),))
-            columns.append(_only_concrete(tree_flatten(tangent)[0], "jacfwd"))
-        if out is None:  # no inputs at all: evaluate once for the output's structure
-            out = g(x)
-        out_leaves, out_def = tree_flatten(out)
-        return jacobian_from_columns(columns, in_leaves, out_leaves, in_def, out_def)
+            out, tangent, aux = jvp(g, (x,), (tree_unflatten(in_def, e_k),), has_aux=True)
+            columns.append(tree_flatten(tangent)[0])
+        if not columns:  # no input scalars: evaluate once for the output's structure
+            out, aux = g(x)
+        jac = from_columns(columns, x, out)
+        return (jac, aux) if has_aux else jac
 
     return jacobian

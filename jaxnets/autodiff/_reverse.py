@@ -21,7 +21,8 @@ import numpy as np
 
 from . import numpy as anp
 from ._core import Primitive, Trace, Tracer, bind, concrete, new_main, tick
-from ._forward import _only_concrete, basis, jacfwd, jvp
+from ._forward import jacfwd, jvp
+from ._jacobian import basis, check_inexact, from_rows, select_args, split_aux
 from ._pytree import TreeDef, tree_flatten, tree_flatten_with_paths, tree_unflatten
 from ._rules import vjp_rules
 
@@ -82,14 +83,23 @@ class Recording:
     out_def: TreeDef
     out_indices: list[int | None]  # None: an output that does not depend on the inputs
     out_values: list[Any]
+    aux: Any = None  # f's auxiliary output (has_aux), as values
     n_inputs: int = field(init=False)
 
     def __post_init__(self):
         self.n_inputs = sum(node.prim is None for node in self.tape)
 
 
-def record(f: Callable, primals: Sequence) -> Recording:
-    """Run ``f(*primals)`` once, recording every primitive on a fresh tape."""
+def _lower(tree: Any, main) -> Any:
+    """Auxiliary outputs leave the transformation as values: strip this level's tracers."""
+    leaves, treedef = tree_flatten(tree)
+    own = lambda v: isinstance(v, TapeTracer) and v._trace.main is main
+    return tree_unflatten(treedef, [v.value if own(v) else v for v in leaves])
+
+
+def record(f: Callable, primals: Sequence, has_aux: bool = False) -> Recording:
+    """Run ``f(*primals)`` once, recording every primitive on a fresh tape (``f`` returns
+    ``(out, aux)`` when ``has_aux``)."""
     leaves, in_def = tree_flatten(tuple(primals))
     with new_main(TapeTrace, global_data=[]) as main:
         trace = TapeTrace(main)
@@ -98,7 +108,7 @@ def record(f: Callable, primals: Sequence) -> Recording:
         for k, x in enumerate(leaves):
             tape.append(Node(None, (), (), {}, anp.asarray(x)))
             inputs.append(TapeTracer(trace, tape[-1].value, k))
-        out = f(*tree_unflatten(in_def, inputs))
+        out, aux = split_aux(f(*tree_unflatten(in_def, inputs)), has_aux)
         out_leaves, out_def = tree_flatten(out)
     ours = [isinstance(o, TapeTracer) and o._trace.main is main for o in out_leaves]
     return Recording(
@@ -109,6 +119,7 @@ def record(f: Callable, primals: Sequence) -> Recording:
         out_values=[
             o.value if mine else anp.asarray(o) for o, mine in zip(out_leaves, ours, strict=True)
         ],
+        aux=_lower(aux, main),
     )
 
 
@@ -166,84 +177,68 @@ def _seeds(rec: Recording, cotangent: Any) -> dict[int, Any]:
     return seeds
 
 
-def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
+def vjp(f: Callable, *primals: Any, has_aux: bool = False) -> tuple:
     """``(f(*primals), vjp_fn)`` with ``vjp_fn(ct) = ct · J``: a tuple with one cotangent
     pytree per primal, same structure and shapes as the primals. ``ct`` has the
-    structure and shapes of ``f``'s output. Each call of ``vjp_fn`` is one reverse sweep."""
-    rec = record(f, primals)
+    structure and shapes of ``f``'s output. Each call of ``vjp_fn`` is one reverse sweep.
+    With ``has_aux``, ``f`` returns ``(out, aux)`` and the result is ``(out, vjp_fn, aux)``."""
+    rec = record(f, primals, has_aux)
     out = tree_unflatten(rec.out_def, rec.out_values)
 
     def vjp_fn(cotangent: Any) -> tuple:
         adjoints = backward(rec.tape, _seeds(rec, cotangent))
         return tree_unflatten(rec.in_def, adjoints[: rec.n_inputs])
 
-    return out, vjp_fn
+    return (out, vjp_fn, rec.aux) if has_aux else (out, vjp_fn)
 
 
-def _argnums_tuple(argnums: int | Sequence[int], n_args: int) -> tuple[int, ...]:
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-    for k in nums:
-        if not -n_args <= k < n_args:
-            raise ValueError(f"argnums={argnums} but the function got {n_args} arguments")
-    return tuple(k % n_args for k in nums)
-
-
-def value_and_grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
-    """``(f(*args), ∇f)`` for a scalar-valued ``f``; the gradient has the structure of
-    ``args[argnums]`` (a tuple of them when ``argnums`` is a tuple)."""
+def value_and_grad(
+    f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable:
+    """``(f(*args), ∇f)`` for a real scalar ``f``; the gradient has the structure of
+    ``args[argnums]`` (a tuple of them when ``argnums`` is a tuple). With ``has_aux``,
+    ``f`` returns ``(value, aux)`` and the result is ``((value, aux), ∇f)``. Integer
+    inputs raise ``TypeError``, as in jax."""
 
     def value_and_grad_f(*args):
-        nums = _argnums_tuple(argnums, len(args))
-
-        def partial(*diff_args):
-            full = list(args)
-            for k, a in zip(nums, diff_args, strict=True):
-                full[k] = a
-            return f(*full)
-
-        out, vjp_fn = vjp(partial, *[args[k] for k in nums])
+        g, x = select_args(f, args, argnums)
+        check_inexact(x, "grad")
+        out, vjp_fn, aux = vjp(g, x, has_aux=True) if has_aux else (*vjp(g, x), None)
         shape = np.shape(concrete(out))
         if shape != ():
             raise TypeError(f"grad needs a scalar output, got shape {shape}; use jacrev or vjp")
-        grads = vjp_fn(np.ones((), np.asarray(concrete(out)).dtype))
-        return out, grads[0] if isinstance(argnums, int) else grads
+        (grads,) = vjp_fn(np.ones((), np.asarray(concrete(out)).dtype))
+        return ((out, aux), grads) if has_aux else (out, grads)
 
     return value_and_grad_f
 
 
-def grad(f: Callable, argnums: int | Sequence[int] = 0) -> Callable:
-    """``∇f`` for a scalar-valued ``f``: one forward pass and one reverse sweep."""
-    value_and_grad_f = value_and_grad(f, argnums)
-    return lambda *args: value_and_grad_f(*args)[1]
+def grad(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """``∇f`` for a real scalar ``f``: one forward pass and one reverse sweep. With
+    ``has_aux``, ``f`` returns ``(value, aux)`` and the result is ``(∇f, aux)``."""
+    value_and_grad_f = value_and_grad(f, argnums, has_aux)
+
+    def grad_f(*args):
+        value, grads = value_and_grad_f(*args)
+        return (grads, value[1]) if has_aux else grads
+
+    return grad_f
 
 
-def jacrev(f: Callable, argnums: int = 0) -> Callable:
-    """The Jacobian of ``f`` w.r.t. argument ``argnums`` by one forward pass (one tape)
-    and one reverse sweep per output scalar. Same layout as ``jacfwd``: ``(*O, *I)``."""
+def jacrev(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian of ``f`` w.r.t. ``args[argnums]`` by one forward pass (one tape) and
+    one reverse sweep per output scalar. Same layout and ``has_aux`` as ``jacfwd``."""
 
     def jacobian(*args):
-        g = lambda x_: f(*args[:argnums], x_, *args[argnums + 1 :])
-        out, vjp_fn = vjp(g, args[argnums])
+        g, x = select_args(f, args, argnums)
+        check_inexact(x, "jacrev")
+        out, vjp_fn, aux = vjp(g, x, has_aux=True) if has_aux else (*vjp(g, x), None)
         out_leaves, out_def = tree_flatten(out)
-        in_leaves, in_def = tree_flatten(args[argnums])
         rows = [
-            _only_concrete(tree_flatten(vjp_fn(tree_unflatten(out_def, e_m))[0])[0], "jacrev")
-            for e_m in basis(out_leaves)
+            tree_flatten(vjp_fn(tree_unflatten(out_def, e_m))[0])[0] for e_m in basis(out_leaves)
         ]
-        blocks, start = [], 0
-        for o in out_leaves:
-            o_shape, size = np.shape(o), int(np.size(o))
-            leaves = [
-                np.stack([row[i] for row in rows[start : start + size]]).reshape(
-                    *o_shape, *np.shape(x)
-                )
-                if size
-                else np.zeros((*o_shape, *np.shape(x)))
-                for i, x in enumerate(in_leaves)
-            ]
-            blocks.append(tree_unflatten(in_def, leaves))
-            start += size
-        return tree_unflatten(out_def, blocks)
+        jac = from_rows(rows, x, out)
+        return (jac, aux) if has_aux else jac
 
     return jacobian
 
@@ -254,6 +249,7 @@ def hvp(f: Callable, x: Any, v: Any) -> Any:
     return jvp(grad(f), (x,), (v,))[1]
 
 
-def hessian(f: Callable, argnums: int = 0) -> Callable:
-    """The Hessian of a scalar ``f``: ``jacfwd`` of ``grad`` (n forward-over-reverse sweeps)."""
-    return jacfwd(grad(f, argnums), argnums)
+def hessian(f: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The Hessian of a scalar ``f``: ``jacfwd(jacrev(f))``, as in jax: forward mode over
+    the tape, one jvp of the reverse sweep per input scalar. Layout ``(*I, *I)``."""
+    return jacfwd(jacrev(f, argnums, has_aux=has_aux), argnums, has_aux=has_aux)

@@ -27,24 +27,52 @@ def problem():
     return {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}, rng.normal(size=(4, 3))
 
 
-def test_check_grads_passes_on_correct_gradients(problem):
-    result = check_grads(loss, problem, eps=tol(F64, "fd_eps"), rtol=tol(F64, "fd"))
-    assert result.ok and len(result.max_rel_errors) == 2
-    assert all(0 <= e < tol(F64, "fd") for e in result.max_rel_errors)
-    assert "check_grads ok" in str(result)
+FD = {"eps": tol(F64, "fd_eps"), "rtol": tol(F64, "fd"), "atol": tol(F64, "fd_atol")}
 
 
-def test_check_grads_catches_a_wrong_rule(problem, monkeypatch):
-    from jaxnets.autodiff import tanh_p, vjp_rules
+@pytest.mark.parametrize("modes", [("fwd",), ("rev",), ("fwd", "rev")])
+def test_check_grads_passes_on_correct_derivatives(problem, modes):
+    assert check_grads(loss, problem, order=2, modes=modes, **FD) is None
+
+
+def test_check_grads_has_jax_test_util_signature_and_defaults(problem):
+    import inspect
+
+    from jax.test_util import check_grads as jax_check_grads
+
+    ours = inspect.signature(check_grads).parameters
+    theirs = inspect.signature(jax_check_grads).parameters
+    assert list(ours) == list(theirs)
+    assert {k: v.default for k, v in ours.items()} == {k: v.default for k, v in theirs.items()}
+    check_grads(loss, problem, order=1)  # jax's defaults: eps 1e-4, tolerance 1e-5
+
+
+@pytest.mark.parametrize(("modes", "check"), [(("fwd",), "jvp"), (("rev",), "vjp")])
+def test_check_grads_catches_a_wrong_rule(problem, monkeypatch, modes, check):
+    from jaxnets.autodiff import jvp_rules, tanh_p, vjp_rules
 
     # A classic bug: tanh' = 1 - tanh instead of 1 - tanh².
     monkeypatch.setitem(vjp_rules, tanh_p, lambda ct, out, x: (ct * (1 - out),))
-    with pytest.raises(AssertionError, match="check_grads FAILED"):
-        check_grads(loss, problem, eps=tol(F64, "fd_eps"), rtol=tol(F64, "fd"))
-    result = check_grads(
-        loss, problem, eps=tol(F64, "fd_eps"), rtol=tol(F64, "fd"), raise_on_failure=False
+    monkeypatch.setitem(
+        jvp_rules, tanh_p, lambda p, t: (lambda o: (o, (1 - o) * t[0]))(anp.tanh(p[0]))
     )
-    assert not result.ok and max(result.max_rel_errors) > 1e-3
+    with pytest.raises(AssertionError, match=f"check_grads \\(order 1\\) {check}"):
+        check_grads(loss, problem, order=1, modes=modes, **FD)
+
+
+def test_check_grads_catches_a_wrong_second_derivative(monkeypatch):
+    from jaxnets.autodiff import cos_p, jvp_rules, sin_p, vjp_rules
+
+    # sin' = cos is right, but cos' = +sin is wrong: only order 2 can see it.
+    monkeypatch.setitem(vjp_rules, cos_p, lambda ct, out, x: (ct * anp.sin(x),))
+    monkeypatch.setitem(jvp_rules, cos_p, lambda p, t: (anp.cos(p[0]), anp.sin(p[0]) * t[0]))
+    f = lambda x: anp.sum(anp.sin(x))
+    x = np.array([0.3, -1.2])
+    check_grads(f, (x,), order=1, **FD)
+    assert jvp_rules[sin_p] and vjp_rules[sin_p]
+    for modes in (("fwd",), ("rev",)):
+        with pytest.raises(AssertionError):
+            check_grads(f, (x,), order=2, modes=modes, **FD)
 
 
 def test_compare_with_jax_on_a_pytree(problem, x64):

@@ -41,6 +41,26 @@ def _binary(draw_x, draw_y):
     return lambda rng: [((draw_x(rng, s), draw_y(rng, s)), {}) for s in SHAPES]
 
 
+def _spread_out(rng, shape):
+    # Distinct entries at least 0.5 apart: the max never switches within a test's steps.
+    return 0.5 * rng.permutation(int(np.prod(shape))).reshape(shape) - 1.0
+
+
+def _unary_with(draw, **params):
+    return lambda rng: [((draw(rng, s),), params) for s in SHAPES]
+
+
+# Normalised indices (as anp.getitem passes them): slices, ints, None, ..., and an integer
+# array that picks entry 0 twice, so the scatter-add must accumulate.
+INDICES = [
+    (slice(1, 3),),
+    (np.array([0, 2, 0]),),
+    (slice(None), 1),
+    (None, Ellipsis, np.array([1, 3, 1])),
+    (np.array([2, 0]), np.array([1, 1])),
+]
+
+
 def _maximum_cases(rng):
     cases = []
     for s in SHAPES:
@@ -57,10 +77,33 @@ SAMPLES = {
     "div": _binary(_normal, _away_from_zero),
     "neg": _unary(_normal),
     "pow": lambda rng: [
-        ((_positive(rng, s),), {"y": y}) for s in SHAPES for y in (2.0, 0.5, -1.5, 3.0)
+        *_binary(_positive, _normal)(rng),
+        *(((_positive(rng, (3,)), np.full(3, y)), {}) for y in (2.0, 0.5, -1.5, 0.0)),
     ],
     "exp": _unary(_normal),
     "log": _unary(_positive),
+    "expm1": _unary(_normal),
+    "log1p": _unary(lambda rng, s: rng.uniform(-0.5, 2.0, size=s)),
+    "abs": _unary(_away_from_zero),
+    "softplus": _unary(_normal),
+    "select": lambda rng: [
+        ((_normal(rng, s), _normal(rng, s)), {"mask": rng.uniform(size=s) < 0.5}) for s in SHAPES
+    ],
+    "max": lambda rng: [
+        ((_spread_out(rng, (2, 3, 4)),), {"axis": (1,)}),
+        ((_spread_out(rng, (2, 3, 4)),), {"axis": (0, 2)}),
+        ((_spread_out(rng, (3,)),), {"axis": (0,)}),
+        ((_normal(rng, ()),), {"axis": ()}),
+    ],
+    "concatenate": lambda rng: [
+        ((_normal(rng, (2, 3)), _normal(rng, (2, 1))), {"axis": 1}),
+        ((_normal(rng, (1,)), _normal(rng, (3,)), _normal(rng, (2,))), {"axis": 0}),
+    ],
+    "gather": lambda rng: [((_normal(rng, (3, 4)),), {"index": i}) for i in INDICES],
+    "scatter_add": lambda rng: [
+        ((_normal(rng, np.zeros((3, 4))[i].shape),), {"index": i, "shape": (3, 4)}) for i in INDICES
+    ],
+    "convert": _unary_with(_normal, dtype=np.dtype(np.float64)),
     "sin": _unary(_normal),
     "cos": _unary(_normal),
     "tanh": _unary(_normal),
@@ -102,9 +145,19 @@ JAX_FUNCTIONS = {
     "mul": jnp.multiply,
     "div": jnp.divide,
     "neg": jnp.negative,
-    "pow": lambda x, *, y: jnp.power(x, y),
+    "pow": jnp.power,
     "exp": jnp.exp,
     "log": jnp.log,
+    "expm1": jnp.expm1,
+    "log1p": jnp.log1p,
+    "abs": jnp.abs,
+    "softplus": jax.nn.softplus,
+    "select": lambda x, y, *, mask: jnp.where(mask, x, y),
+    "max": lambda x, *, axis: jnp.max(x, axis=axis),
+    "concatenate": lambda *xs, axis: jnp.concatenate(xs, axis),
+    "gather": lambda x, *, index: x[index],
+    "scatter_add": lambda u, *, index, shape: jnp.zeros(shape, u.dtype).at[index].add(u),
+    "convert": lambda x, *, dtype: x.astype(dtype),
     "sin": jnp.sin,
     "cos": jnp.cos,
     "tanh": jnp.tanh,
@@ -118,8 +171,9 @@ JAX_FUNCTIONS = {
     "transpose": lambda x, *, axes: jnp.transpose(x, axes),
 }
 
-# Holomorphic primitives, for the complex-step test; relu and maximum have kinks.
-NOT_ANALYTIC = {"relu", "maximum"}
+# Left out of the complex-step test: kinks (not analytic), a cast (drops the imaginary part),
+# and softplus, which is analytic but numpy's logaddexp takes no complex input.
+NOT_ANALYTIC = {"relu", "maximum", "abs", "max", "convert", "softplus"}
 
 RULES = sorted(jvp_rules, key=lambda p: p.name)
 
