@@ -163,7 +163,9 @@ def _train(args) -> int:
 def _add_summary(sub) -> None:
     p = sub.add_parser("summary", help="print a model's layers, output shapes and parameters")
     p.add_argument("--model", help="registered model name")
-    p.add_argument("--list", action="store_true", help="list the registered models")
+    p.add_argument(
+        "--list", action="store_true", help="list the models (trainable, then architecture only)"
+    )
     p.add_argument("--input-shape", help="per-example input shape, e.g. 28,28,1")
     p.add_argument("--num-classes", type=int, default=10)
     p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE")
@@ -174,9 +176,11 @@ def _summary(args) -> int:
 
     if args.list or not args.model:
         for name in models.model_names():
-            print(f"{name:20s} {models.get_spec(name).description}")
+            print(f"{name:20s} {models.get_architecture(name).description}")
+        for name in models.architecture_names():
+            print(f"{name:20s} (architecture only) {models.get_architecture(name).description}")
         return 0
-    spec = models.get_spec(args.model)
+    spec = models.get_architecture(args.model)  # trainable or architecture only
     model = models.create(args.model, num_classes=args.num_classes, **_options(args.option))
     shape = spec.example_input
     if args.input_shape:

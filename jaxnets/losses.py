@@ -132,7 +132,8 @@ def gaussian_kl(mean: jax.Array, logvar: jax.Array) -> jax.Array:
     """
     if mean.shape != logvar.shape:
         raise InvalidArgumentError(
-            f"gaussian_kl: mean {mean.shape} and logvar {logvar.shape} must have the same shape"
+            f"gaussian_kl: mean {mean.shape} and logvar {logvar.shape} differ; they must have "
+            "the same shape"
         )
     terms = jnp.exp(logvar) + jnp.square(mean) - 1.0 - logvar
     return 0.5 * jnp.sum(terms.reshape(terms.shape[0], -1), axis=-1)

@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> dict:
     neg_elbo = sampled_negative_elbo(
         model, params, test_images, key=elbo_key, draws=config.elbo_samples
     )
-    samples = np.asarray(models.vae_sample(model, params, key=sample_key, num=config.samples))
+    variables = {"params": params}
+    samples = np.asarray(models.sample(model, variables, key=sample_key, num=config.samples))
     plots.image_grid(samples, args.out / "samples.png", f"VAE samples, latent {config.latent}")
     summary = {
         "config": dataclasses.asdict(config),

@@ -1,6 +1,9 @@
 """Models as pure Flax Linen modules, used through ``init``/``apply``.
 
 Every model is called as ``model.apply(variables, x, train=...)`` on a batch (B, ...).
+:func:`create` builds a listed model by name; :func:`get_spec` gives a trainable model's
+loss (:func:`model_names`), :func:`architecture_names` are listed for summaries only;
+:func:`sample` draws from any generative model (char LM, VAE, GAN generator).
 """
 
 from jaxnets.models._autoencoders import (
@@ -23,8 +26,16 @@ from jaxnets.models._perceptron import (
     perceptron_update,
     step_activation,
 )
-from jaxnets.models._registry import create, get_spec, model_names, register
-from jaxnets.models._rnn import CharLM, TokenInput, sample
+from jaxnets.models._registry import (
+    architecture_names,
+    create,
+    get_architecture,
+    get_spec,
+    model_names,
+    register,
+)
+from jaxnets.models._rnn import CharLM, TokenInput
+from jaxnets.models._sample import sample
 from jaxnets.models._sampled_softmax import (
     SampledSoftmax,
     SampledSoftmaxClassifier,
@@ -33,9 +44,9 @@ from jaxnets.models._sampled_softmax import (
     unigram_distribution,
 )
 from jaxnets.models._sequence import SequenceClassifier
-from jaxnets.models._spec import ModelSpec
+from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 from jaxnets.models._summary import Summary, SummaryRow, summary
-from jaxnets.models._vae import VAE, reparameterize, vae_sample
+from jaxnets.models._vae import VAE, reparameterize
 
 __all__ = [
     "DQN",
@@ -43,6 +54,7 @@ __all__ = [
     "MLP",
     "VAE",
     "AlexNetSmall",
+    "ArchitectureSpec",
     "BatchNormMLP",
     "CharLM",
     "ConvAutoencoder",
@@ -66,10 +78,12 @@ __all__ = [
     "Summary",
     "SummaryRow",
     "TokenInput",
+    "architecture_names",
     "candidates",
     "corrupt",
     "create",
     "fit_perceptron",
+    "get_architecture",
     "get_spec",
     "model_names",
     "negative_sampling_loss",
@@ -81,5 +95,4 @@ __all__ = [
     "step_activation",
     "summary",
     "unigram_distribution",
-    "vae_sample",
 ]

@@ -1,13 +1,23 @@
-"""Model registry: names the CLI, the summary and the trainer know, each with its loss."""
+"""Model registry: the trainable models by name, each with its loss, and architectures only.
+
+``model_names()`` are the models ``jaxnets train`` can train: each pairs a constructor with
+a :mod:`jaxnets.losses` loss and a target, checked to fit each other. ``architecture_names()``
+are listed for ``jaxnets summary`` only (DQN, the GAN players): they have no loss, and
+:func:`get_spec` refuses them with a line saying what to use instead.
+"""
 
 from collections.abc import Sequence
 
 import flax.linen as nn
+import jax
+import jax.numpy as jnp
 
+from jaxnets import losses
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError, UserError
 from jaxnets.models import _specs_cnn, _specs_generative, _specs_rnn
 from jaxnets.models._lenet import LeNet5
 from jaxnets.models._mlp import MLP, DenseAutoencoder, LinearClassifier
-from jaxnets.models._spec import ModelSpec
+from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 
 
 def _mlp(num_classes: int, features: Sequence[int] = (128, 128), **kw) -> nn.Module:
@@ -49,37 +59,133 @@ _REGISTRY: dict[str, ModelSpec] = {
         description="dense autoencoder 784-128-64-32-64-128-784",
     ),
 }
+_ARCHITECTURES: dict[str, ArchitectureSpec] = {}
 # Each family of models lists its own entries in its _specs_*.py module.
-for _specs in (_specs_cnn.SPECS, _specs_rnn.SPECS, _specs_generative.SPECS):
-    if set(_specs) & set(_REGISTRY):
-        raise RuntimeError(f"model names registered twice: {set(_specs) & set(_REGISTRY)}")
-    _REGISTRY.update(_specs)
+for _family in (_specs_cnn, _specs_rnn, _specs_generative):
+    for _table, _specs in ((_REGISTRY, _family.SPECS), (_ARCHITECTURES, _family.ARCHITECTURES)):
+        _twice = set(_specs) & (set(_REGISTRY) | set(_ARCHITECTURES))
+        if _twice:
+            raise RuntimeError(f"model names registered twice: {_twice}")
+        _table.update(_specs)
+# Built-in entries are checked on first use (get_spec), keeping `import jaxnets` cheap;
+# tests/models/test_registry.py checks them all. register() checks at once.
+_CHECKED: set[str] = set()
 
 
 def model_names() -> tuple[str, ...]:
-    """Names accepted by :func:`get_spec` / :func:`create`."""
+    """Names of the trainable models, accepted by :func:`get_spec` and :func:`create`."""
     return tuple(_REGISTRY)
 
 
+def architecture_names() -> tuple[str, ...]:
+    """Names listed for their architecture only (no loss): :func:`create` builds them,
+    :func:`get_spec` refuses them."""
+    return tuple(_ARCHITECTURES)
+
+
+def _unknown(name: str) -> InvalidArgumentError:
+    return InvalidArgumentError(
+        f"unknown model {name!r}; choose one of: {', '.join(_REGISTRY)} "
+        f"(architectures only, for `jaxnets summary`: {', '.join(_ARCHITECTURES)})"
+    )
+
+
 def get_spec(name: str) -> ModelSpec:
-    """The :class:`ModelSpec` registered as ``name``."""
-    try:
+    """The :class:`ModelSpec` of the trainable model ``name``, its loss checked to fit it.
+
+    Raises :class:`InvalidArgumentError` for an unknown name and for an architecture-only
+    name (the message says what to use instead).
+    """
+    if name in _ARCHITECTURES:
+        raise InvalidArgumentError(
+            f"model {name!r} is an architecture only, not trainable by name: "
+            f"{_ARCHITECTURES[name].use_instead}"
+        )
+    if name not in _REGISTRY:
+        raise _unknown(name)
+    spec = _REGISTRY[name]
+    if name not in _CHECKED:
+        _check_spec(name, spec)
+        _CHECKED.add(name)
+    return spec
+
+
+def get_architecture(name: str) -> ModelSpec | ArchitectureSpec:
+    """The spec of any listed model, trainable or architecture only.
+
+    Both kinds carry ``build``, ``example_input``, ``input_dtype``, ``description`` and
+    ``defaults``, all that ``jaxnets summary`` needs; only :func:`get_spec` gives a loss.
+    """
+    if name in _ARCHITECTURES:
+        return _ARCHITECTURES[name]
+    if name in _REGISTRY:
         return _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
+    raise _unknown(name)
 
 
 def create(name: str, *, num_classes: int = 10, **overrides) -> nn.Module:
-    """Build the registered model ``name``; ``overrides`` become module attributes."""
-    spec = get_spec(name)
+    """Build the listed model ``name`` (trainable or architecture only).
+
+    ``overrides`` become module attributes; an unknown name or option raises
+    :class:`InvalidArgumentError`.
+    """
+    spec = get_architecture(name)
     try:
         return spec.build(num_classes, **{**spec.defaults, **overrides})
     except TypeError as err:
-        raise ValueError(f"bad option for model {name!r}: {err}") from None
+        raise InvalidArgumentError(f"bad option for model {name!r}: {err}") from None
+
+
+def _check_spec(name: str, spec: ModelSpec, *, num_classes: int = 10) -> None:
+    """Raise :class:`InvalidArgumentError` unless ``spec.loss`` takes the model's output.
+
+    A forward pass on 2 examples of ``spec.example_input`` under ``jax.eval_shape`` (shapes
+    only, no FLOPs), then the loss on that output against a target of the spec's kind:
+    integer labels (2,) (or (2, T), like the tokens, for a sequence loss) for
+    ``target="label"``, the input itself for ``target="input"``. The loss must give (2,).
+    """
+    if not isinstance(spec, ModelSpec):
+        raise InvalidTypeError(
+            f"model {name!r}: register takes a ModelSpec (a model with its loss), got "
+            f"{type(spec).__name__}"
+        )
+    if spec.loss not in losses.LOSSES:
+        raise InvalidArgumentError(
+            f"model {name!r}: unknown loss {spec.loss!r}; choose one of: {', '.join(losses.LOSSES)}"
+        )
+    if spec.target not in ("label", "input"):
+        raise InvalidArgumentError(
+            f"model {name!r}: target must be 'label' or 'input', got {spec.target!r}"
+        )
+    x = jax.ShapeDtypeStruct((2, *spec.example_input), jnp.dtype(spec.input_dtype))
+    if spec.target == "input":
+        target = x
+    else:
+        labels = x.shape if spec.loss.startswith("sequence_") else (2,)
+        target = jax.ShapeDtypeStruct(labels, jnp.int32)
+    model = spec.build(num_classes, **spec.defaults)
+    variables = jax.eval_shape(model.init, jax.random.key(0), x)
+    output = jax.eval_shape(model.apply, variables, x)
+    try:
+        per_example = jax.eval_shape(losses.get_per_example(spec.loss), output, target)
+    except UserError as err:
+        raise InvalidArgumentError(
+            f"model {name!r} cannot be trained with its loss {spec.loss!r}: on inputs "
+            f"{x.shape} it outputs {output.shape}, which the loss refuses against "
+            f"{spec.target} targets {target.shape} ({err}). Pair the model with a loss that "
+            "fits its output."
+        ) from None
+    if per_example.shape != (2,):
+        raise InvalidArgumentError(
+            f"model {name!r}: loss {spec.loss!r} gave shape {per_example.shape} on 2 "
+            "examples, not one value per example (2,)"
+        )
 
 
 def register(name: str, spec: ModelSpec) -> None:
-    """Add a model to the registry (later issues and user code extend it this way)."""
-    if name in _REGISTRY:
-        raise ValueError(f"model {name!r} is already registered")
+    """Add a trainable model, checked by :func:`_check_spec` (shapes only) before it is added."""
+    if name in _REGISTRY or name in _ARCHITECTURES:
+        raise InvalidArgumentError(f"model {name!r} is already registered")
+    _check_spec(name, spec)
     _REGISTRY[name] = spec
+    _CHECKED.add(name)

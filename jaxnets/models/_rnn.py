@@ -3,7 +3,7 @@
 The lectures' model: x_t is the token t (one-hot, or an embedding), s_t = cell(s_{t-1}, x_t),
 o_t = softmax(V s_t + c) is the distribution of token t + 1. Training is the mean over time of
 -log o_t[y_t] (the ``"sequence_softmax_cross_entropy"`` loss); generation feeds each sampled
-token back in (:func:`sample`, one compiled ``lax.scan``).
+token back in (:func:`jaxnets.models.sample`, one compiled ``lax.scan``).
 """
 
 import functools
@@ -12,6 +12,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
+from jaxnets.errors import InvalidArgumentError
 from jaxnets.layers import Recurrent, make_cell
 
 
@@ -89,7 +90,7 @@ class CharLM(nn.Module):
 
 
 @functools.partial(jax.jit, static_argnames=("model", "length", "stop_token"))
-def sample(
+def sample_tokens(
     model: CharLM,
     params,
     *,
@@ -110,8 +111,8 @@ def sample(
     >>> import jax, jax.numpy as jnp
     >>> model = CharLM(vocab_size=4, hidden=3)
     >>> params = model.init(jax.random.key(0), jnp.zeros((1, 4), jnp.int32))["params"]
-    >>> out = sample(model, params, key=jax.random.key(1), prefix=jnp.zeros((2, 1), jnp.int32),
-    ...              length=5, temperature=1.0)
+    >>> out = sample_tokens(model, params, key=jax.random.key(1),
+    ...                     prefix=jnp.zeros((2, 1), jnp.int32), length=5, temperature=1.0)
     >>> out.shape, out.dtype.name
     ((2, 5), 'int32')
     """
@@ -119,7 +120,9 @@ def sample(
     if prefix.ndim == 1:
         prefix = prefix[None]
     if prefix.shape[1] < 1:
-        raise ValueError("sample needs a prefix of at least one token (e.g. the start token)")
+        raise InvalidArgumentError(
+            "sample needs a prefix of at least one token (e.g. the start token)"
+        )
     variables = {"params": params}
 
     def step(carry, token):

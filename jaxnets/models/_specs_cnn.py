@@ -1,10 +1,14 @@
-"""Registry entries for convolutional and deep feed-forward models (perceptron, CNNs, deep nets)."""
+"""Registry entries for convolutional and deep feed-forward models (perceptron, CNNs, deep nets).
+
+DQN is listed in ``ARCHITECTURES`` only: it is trained on a TD error from an environment,
+which ``jaxnets train`` does not have, so no loss is paired with it.
+"""
 
 from jaxnets.models._cnn import DQN, AlexNetSmall
 from jaxnets.models._deep import BatchNormMLP, DeepMLP
 from jaxnets.models._lenet import LeNet5
 from jaxnets.models._perceptron import Perceptron
-from jaxnets.models._spec import ModelSpec
+from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 
 
 def _deep(kind: str):
@@ -35,13 +39,6 @@ SPECS: dict[str, ModelSpec] = {
         (32, 32, 3),
         description="AlexNet-style CNN for 32x32x3 images (5 conv, 3 dense, dropout)",
     ),
-    "dqn": ModelSpec(
-        lambda num_classes, **kw: DQN(num_actions=num_classes, **kw),
-        # DQN is trained on a TD error, not labels; squared loss stands in for the registry.
-        "squared",
-        (84, 84, 4),
-        description="Deep Q-Network (Mnih et al. 2015); num_classes = number of actions",
-    ),
     "deep_plain": ModelSpec(
         _deep("plain"),
         "softmax_cross_entropy",
@@ -65,5 +62,15 @@ SPECS: dict[str, ModelSpec] = {
         "softmax_cross_entropy",
         (28, 28, 1),
         description="MLP with BatchNorm and dropout (batch statistics in model_state)",
+    ),
+}
+
+ARCHITECTURES: dict[str, ArchitectureSpec] = {
+    "dqn": ArchitectureSpec(
+        lambda num_classes, **kw: DQN(num_actions=num_classes, **kw),
+        (84, 84, 4),
+        use_instead="DQN is listed for its parameter count only (jaxnets summary --model dqn); "
+        "it is trained on a TD error, not by jaxnets train.",
+        description="Deep Q-Network (Mnih et al. 2015); num_classes = number of actions",
     ),
 }

@@ -1,18 +1,19 @@
 """Registry entries for autoencoders, VAE and GAN.
 
 The dense "autoencoder" and "deep_autoencoder" live in the core registry. The GAN players
-are listed for ``jaxnets summary``; a GAN is trained with :func:`jaxnets.train.fit_gan`
-(two players, two optimizers), not with ``jaxnets train``.
+are in ``ARCHITECTURES`` (for ``jaxnets summary``) with no loss: a GAN trains two players
+against each other with two optimizers (``python -m experiments.gan.main``), not with
+``jaxnets train``.
 """
 
 from jaxnets.models._autoencoders import ConvAutoencoder, DenoisingAutoencoder, SparseAutoencoder
 from jaxnets.models._gan import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
-from jaxnets.models._spec import ModelSpec
+from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 from jaxnets.models._vae import VAE
 
 # Codes z fed to the generators in summaries; jaxnets.train.fit_gan takes its own latent_dim.
 GAN_LATENT = 64
-_GAN_NOTE = "(summary only: train GANs with jaxnets.train.fit_gan, not `jaxnets train`)"
+_GAN = "train GANs with the GAN experiment: python -m experiments.gan.main"
 
 SPECS: dict[str, ModelSpec] = {
     "sparse_autoencoder": ModelSpec(
@@ -43,32 +44,31 @@ SPECS: dict[str, ModelSpec] = {
         target="input",
         description="variational autoencoder 784-256-(16+16) | 16-256-784; loss = -ELBO",
     ),
-    "gan_generator": ModelSpec(
+}
+
+ARCHITECTURES: dict[str, ArchitectureSpec] = {
+    "gan_generator": ArchitectureSpec(
         lambda num_classes, **kw: MLPGenerator(**kw),
-        "logistic",
         (GAN_LATENT,),
-        target="input",
-        description=f"MLP GAN generator 64-256-784 {_GAN_NOTE}",
+        use_instead=_GAN,
+        description="MLP GAN generator 64-256-784",
     ),
-    "gan_discriminator": ModelSpec(
+    "gan_discriminator": ArchitectureSpec(
         lambda num_classes, **kw: MLPDiscriminator(**kw),
-        "logistic",
         (28, 28, 1),
-        target="input",
-        description=f"MLP GAN discriminator 784-256-1 {_GAN_NOTE}",
+        use_instead=_GAN,
+        description="MLP GAN discriminator 784-256-1",
     ),
-    "dcgan_generator": ModelSpec(
+    "dcgan_generator": ArchitectureSpec(
         lambda num_classes, **kw: DCGANGenerator(**kw),
-        "logistic",
         (GAN_LATENT,),
-        target="input",
-        description=f"DCGAN generator 64 -> 7x7x32 -> 14x14x16 -> 28x28x1 {_GAN_NOTE}",
+        use_instead=_GAN,
+        description="DCGAN generator 64 -> 7x7x32 -> 14x14x16 -> 28x28x1",
     ),
-    "dcgan_discriminator": ModelSpec(
+    "dcgan_discriminator": ArchitectureSpec(
         lambda num_classes, **kw: DCGANDiscriminator(**kw),
-        "logistic",
         (28, 28, 1),
-        target="input",
-        description=f"DCGAN discriminator 28x28x1 -> 14x14x16 -> 7x7x32 -> 1 {_GAN_NOTE}",
+        use_instead=_GAN,
+        description="DCGAN discriminator 28x28x1 -> 14x14x16 -> 7x7x32 -> 1",
     ),
 }

@@ -7,7 +7,7 @@ character models (the next token is the class) and the number of labels for the 
 
 from jaxnets.models._rnn import CharLM
 from jaxnets.models._sequence import SequenceClassifier
-from jaxnets.models._spec import ModelSpec
+from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 
 _CHAR_T = 16  # the names data set's sequence length (15 letters + the start/end token)
 
@@ -50,3 +50,5 @@ SPECS: dict[str, ModelSpec] = {
         defaults={"vocab_size": 32},
     ),
 }
+
+ARCHITECTURES: dict[str, ArchitectureSpec] = {}

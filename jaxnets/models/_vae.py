@@ -93,19 +93,3 @@ def reparameterize(key: jax.Array, mean: jax.Array, logvar: jax.Array) -> jax.Ar
     """z = mean + exp(logvar / 2) * eps, eps ~ N(0, I): a sample differentiable in mean, logvar."""
     eps = jax.random.normal(key, mean.shape, mean.dtype)
     return mean + jnp.exp(0.5 * logvar) * eps
-
-
-def vae_sample(model: VAE, params, *, key: jax.Array, num: int) -> jax.Array:
-    """``num`` images (num, *image_shape) in [0, 1]: sigmoid(decode(z)), z ~ N(0, I).
-
-    Returns Bernoulli means rather than binary samples, the usual way to show digits.
-
-    >>> import jax, jax.numpy as jnp
-    >>> model = VAE(hidden=(8,), latent=2, image_shape=(4, 4, 1))
-    >>> params = model.init(jax.random.key(0), jnp.ones((1, 4, 4, 1)))["params"]
-    >>> vae_sample(model, params, key=jax.random.key(1), num=5).shape
-    (5, 4, 4, 1)
-    """
-    z = jax.random.normal(key, (num, model.latent))
-    logits = model.apply({"params": params}, z, method=VAE.decode)
-    return jax.nn.sigmoid(logits)

@@ -66,7 +66,7 @@ def test_wrong_input_is_explained(model, shape):
 
 def test_registry_entries():
     assert models.create("dqn", num_classes=4).num_actions == 4
-    assert models.get_spec("dqn").example_input == (84, 84, 4)
+    assert models.get_architecture("dqn").example_input == (84, 84, 4)
     assert models.get_spec("alexnet_small").example_input == (32, 32, 3)
 
 

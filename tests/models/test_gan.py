@@ -1,5 +1,6 @@
 import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 from jaxnets import models
@@ -22,8 +23,8 @@ from jaxnets import models
 )
 def test_registered_players(name, input_shape, output_shape, expected):
     model = models.create(name)
-    assert models.get_spec(name).example_input == input_shape
-    assert "fit_gan" in models.get_spec(name).description
+    assert models.get_architecture(name).example_input == input_shape
+    assert name in models.architecture_names()
     assert models.summary(model, input_shape).total_params == expected
     x = jax.ShapeDtypeStruct((3, *input_shape), jnp.float32)
     variables = jax.eval_shape(model.init, jax.random.key(0), x)
@@ -61,3 +62,19 @@ def test_discriminators_give_one_logit_per_image(discriminator, expected):
     variables = jax.jit(discriminator.init)(jax.random.key(1), x)
     assert sum(p.size for p in jax.tree.leaves(variables["params"])) == expected
     assert jax.jit(discriminator.apply)(variables, x).shape == (5,)
+
+
+@pytest.mark.parametrize(
+    ("generator", "latent"),
+    [
+        (models.MLPGenerator(hidden=(4,), image_shape=(4, 4, 1)), 3),
+        (models.MLPGenerator(hidden=(), image_shape=(4, 4, 1)), 5),
+        (models.DCGANGenerator(features=(4, 2), base=1), 7),
+    ],
+)
+def test_sample_decodes_standard_normal_codes_of_the_generators_size(generator, latent):
+    variables = jax.jit(generator.init)(jax.random.key(1), jnp.zeros((1, latent)))
+    images = models.sample(generator, variables, key=jax.random.key(2), num=6)
+    z = jax.random.normal(jax.random.key(2), (6, latent))
+    assert images.shape == (6, 4, 4, 1)
+    np.testing.assert_allclose(images, generator.apply(variables, z), rtol=1e-6, atol=1e-7)

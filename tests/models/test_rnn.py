@@ -5,6 +5,7 @@ import optax
 import pytest
 
 from jaxnets import models
+from jaxnets.errors import InvalidArgumentError
 from jaxnets.train import Objective, init_state, train_step
 from tests.tolerances import tol
 
@@ -82,15 +83,16 @@ def test_sample_shapes_determinism_and_stop_token(lm):
     model, params = lm
     prefix = jnp.zeros((64, 1), jnp.int32)
     kwargs = dict(prefix=prefix, length=12, temperature=1.5)
-    a = models.sample(model, params, key=jax.random.key(0), **kwargs)
-    b = models.sample(model, params, key=jax.random.key(0), **kwargs)
-    c = models.sample(model, params, key=jax.random.key(1), **kwargs)
+    variables = {"params": params}
+    a = models.sample(model, variables, key=jax.random.key(0), **kwargs)
+    b = models.sample(model, variables, key=jax.random.key(0), **kwargs)
+    c = models.sample(model, variables, key=jax.random.key(1), **kwargs)
     assert a.shape == (64, 12) and a.dtype == jnp.int32
     assert ((a >= 0) & (a < 6)).all()
     np.testing.assert_array_equal(a, b)
     assert (a != c).any()
     stopped = np.asarray(
-        models.sample(model, params, key=jax.random.key(0), stop_token=2, **kwargs)
+        models.sample(model, variables, key=jax.random.key(0), stop_token=2, **kwargs)
     )
     for row in stopped:
         hits = np.flatnonzero(row == 2)
@@ -103,7 +105,7 @@ def test_low_temperature_sampling_is_greedy_decoding(lm):
     model, params = lm
     prefix = jnp.array([[1, 4], [3, 0]], jnp.int32)
     out = models.sample(
-        model, params, key=jax.random.key(0), prefix=prefix, length=4, temperature=1e-4
+        model, {"params": params}, key=jax.random.key(0), prefix=prefix, length=4, temperature=1e-4
     )
     tokens = prefix
     for _ in range(4):  # greedy decoding by re-reading the whole sequence each time
@@ -130,3 +132,29 @@ def test_registry_entry_has_a_pulse(name):
     state, first = train_step(state, batch)
     state, second = train_step(state, batch)
     assert float(second["loss"]) < float(first["loss"])
+
+
+def test_sample_repeats_a_one_dimensional_prefix_num_times(lm):
+    model, params = lm
+    variables = {"params": params}
+    kwargs = dict(key=jax.random.key(0), length=6, temperature=1.0)
+    one = models.sample(model, variables, prefix=jnp.array([1, 4]), num=3, **kwargs)
+    tiled = models.sample(model, variables, prefix=jnp.array([[1, 4]] * 3), **kwargs)
+    np.testing.assert_array_equal(one, tiled)
+    # A bare params tree (what a train state holds) is read the same way as the variables.
+    bare = models.sample(model, params, prefix=jnp.array([[1, 4]] * 3), **kwargs)
+    np.testing.assert_array_equal(bare, tiled)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"length": 3}, "needs prefix="),
+        ({"prefix": jnp.zeros((2, 1), jnp.int32), "length": 3, "num": 3}, "num=3 sequences"),
+        ({"prefix": jnp.zeros((2, 1), jnp.int32), "length": 3, "top_k": 2}, "unexpected"),
+    ],
+)
+def test_sample_refuses_bad_char_lm_arguments(lm, kwargs, match):
+    model, params = lm
+    with pytest.raises(InvalidArgumentError, match=match):
+        models.sample(model, {"params": params}, key=jax.random.key(0), **kwargs)

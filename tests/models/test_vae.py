@@ -174,14 +174,18 @@ def test_rejects_inputs_of_another_shape():
         jax.jit(model.init)(jax.random.key(0), jnp.ones((1, 3, 3, 1)))
 
 
-def test_vae_sample_shapes_and_range():
+def test_sample_decodes_standard_normal_codes():
     model = _tiny()
-    params = jax.jit(model.init)(jax.random.key(0), jnp.ones((1, 2, 2, 1)))["params"]
-    a = models.vae_sample(model, params, key=jax.random.key(1), num=7)
-    b = models.vae_sample(model, params, key=jax.random.key(2), num=7)
+    variables = jax.jit(model.init)(jax.random.key(0), jnp.ones((1, 2, 2, 1)))
+    a = models.sample(model, variables, key=jax.random.key(1), num=7)
+    b = models.sample(model, variables, key=jax.random.key(2), num=7)
     assert a.shape == (7, 2, 2, 1)
     assert float(a.min()) >= 0.0 and float(a.max()) <= 1.0
     assert not np.allclose(a, b)
+    # The Bernoulli means of the decoder at z ~ N(0, I), the same draws as the key gives.
+    z = jax.random.normal(jax.random.key(1), (7, model.latent))
+    logits = model.apply(variables, z, method=models.VAE.decode)
+    np.testing.assert_allclose(a, jax.nn.sigmoid(logits), rtol=1e-6)
 
 
 def test_train_step_loss_is_the_negative_elbo_and_falls():
