@@ -18,12 +18,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import nn
 from ._array import as_float, require_dim, require_rank
 
 
 def _sigmoid(xp: Any, z: Any) -> tuple[Any, Any]:
-    # σ(z) = (1 + tanh(z/2)) / 2 is exact and never overflows, unlike 1 / (1 + e^{-z}).
-    y = 0.5 * (1.0 + xp.tanh(0.5 * z))
+    y = nn.sigmoid(z)  # jax.nn.sigmoid on jax arrays, the sigmoid_p primitive on numpy
     return y, y * (1.0 - y)  # σ' = σ (1 - σ)
 
 
@@ -34,8 +34,7 @@ def _tanh(xp: Any, z: Any) -> tuple[Any, Any]:
 
 def _relu(xp: Any, z: Any) -> tuple[Any, Any]:
     # relu'(0) is taken as 0, as jax.nn.relu does.
-    positive = (z > 0).astype(z.dtype)
-    return z * positive, positive
+    return nn.relu(z), (z > 0).astype(z.dtype)
 
 
 def _identity(xp: Any, z: Any) -> tuple[Any, Any]:

@@ -17,13 +17,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import nn
 from ._array import as_float, batch_size, require_dim, require_rank
 
 
 def log_softmax(xp: Any, z: Any) -> Any:
-    """``log softmax(z)`` over the last axis, stable: shift by the max before ``exp``."""
-    shifted = z - xp.max(z, axis=-1, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=-1, keepdims=True))
+    """``log softmax(z) = z - logsumexp(z)`` over the last axis, stable (``nn.log_softmax``
+    shifts by the max before ``exp``). ``xp`` is unused: ``nn`` dispatches on ``z`` itself
+    (``jax.nn`` for jax arrays), and is kept for the layers' uniform signature."""
+    return nn.log_softmax(z, axis=-1)
 
 
 class SoftmaxCrossEntropyCache(NamedTuple):
