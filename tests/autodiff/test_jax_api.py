@@ -194,16 +194,13 @@ def test_nn_matches_jax_nn(name):
     _close(ad.hessian(g)(z), jax.hessian(g)(z), SECOND)
 
 
-def test_nn_is_stable_for_large_logits():
+@pytest.mark.parametrize("name", ["logsumexp", "log_softmax", "softmax"])
+def test_nn_is_stable_for_large_logits(name):
     z = np.array([[1000.0, 0.0, -1000.0], [-800.0, -800.0, -801.0]])
-    for name in ("logsumexp", "log_softmax", "softmax"):
-        ours, theirs = getattr(nn, name)(z), getattr(jax.nn, name)(z)
-        assert np.all(np.isfinite(ours))
-        _close(ours, theirs)
-        _close(
-            ad.grad(lambda z: anp.sum(getattr(nn, name)(z) * A))(z),
-            jax.grad(lambda z: anp.sum(getattr(nn, name)(z) * A))(z),
-        )
+    f = lambda z: anp.sum(getattr(nn, name)(z) * A[:, :1])
+    assert np.all(np.isfinite(getattr(nn, name)(z)))
+    _close(getattr(nn, name)(z), getattr(jax.nn, name)(z))
+    _close(ad.grad(f)(z), jax.grad(f)(z))
 
 
 # ------------------------------------------------------------------ "done when", verbatim jnp
