@@ -197,7 +197,7 @@ def test_nn_matches_jax_nn(name):
 @pytest.mark.parametrize("name", ["logsumexp", "log_softmax", "softmax"])
 def test_nn_is_stable_for_large_logits(name):
     z = np.array([[1000.0, 0.0, -1000.0], [-800.0, -800.0, -801.0]])
-    f = lambda z: anp.sum(getattr(nn, name)(z) * A[:, :1])
+    f = lambda z: anp.sum(getattr(nn, name)(z) * A)
     assert np.all(np.isfinite(getattr(nn, name)(z)))
     _close(getattr(nn, name)(z), getattr(jax.nn, name)(z))
     _close(ad.grad(f)(z), jax.grad(f)(z))
