@@ -7,14 +7,32 @@ STAMP := $(VENV)/.installed
 # Real data beside the project, used by tests and experiments when present.
 DATA_DIR ?= $(abspath ../shared/data)
 OUT ?= demo_out
+# A second virtualenv with every runtime dependency at its floor (.ci/floors.txt), inside
+# $(VENV) so it is ignored by git and removed by `make clean`.
+FLOORS_VENV := $(VENV)/floors
+FLOORS_BIN := $(FLOORS_VENV)/bin
+FLOORS_STAMP := $(FLOORS_VENV)/.installed
+# Whole test files that exercise the APIs which set the floors: shard_map (parallel),
+# optax.tree (steps), orbax save/resume (loop), tfds array_record data sources (mnist),
+# jax.enable_x64 (check_and_costs), scikit-learn (digits, splits).
+FLOORS_TESTS := tests/train/test_steps.py tests/train/test_parallel.py tests/train/test_loop.py \
+	tests/optim tests/test_losses.py tests/data/test_batching.py tests/data/test_mnist.py \
+	tests/data/test_digits.py tests/data/test_splits.py tests/autodiff/test_check_and_costs.py
 
-.PHONY: demo test lint format bench venv clean
+.PHONY: demo test test-floors lint format bench venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+$(FLOORS_STAMP): pyproject.toml .ci/floors.txt
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_BIN)/pip install -q --upgrade pip
+	$(FLOORS_BIN)/pip install -q -c .ci/floors.txt -e '.[dev]'
+	touch $(FLOORS_STAMP)
 
 venv: $(STAMP)
 
@@ -26,6 +44,11 @@ test: $(STAMP)
 	$(BIN)/ruff check jaxnets tests experiments benchmarks && \
 	$(BIN)/ruff format --check jaxnets tests experiments benchmarks && \
 	$(BIN)/python -m pytest -q --durations=15
+	$(MAKE) --no-print-directory test-floors
+
+# The subset of the suite against the lowest supported versions of the dependencies.
+test-floors: $(FLOORS_STAMP)
+	$(FLOORS_BIN)/python -m pytest -q -p no:cacheprovider $(FLOORS_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check jaxnets tests experiments benchmarks
