@@ -28,7 +28,7 @@ JAX_PATHS = ("jit", "scan", "pmap", "sharded")
 def build_state(model: str, sizes: Sizes) -> train.TrainState:
     """A fresh jaxnets train state for ``model`` with Adam (PyTorch's defaults: lr 1e-3)."""
     tx = optax.adam(1e-3)
-    key = jax.random.PRNGKey(0)
+    key = jax.random.key(0)
     if model == "mlp":
         net, loss, shape, dtype = (
             models.MLP(features=sizes.mlp),
@@ -168,8 +168,8 @@ def matmul_peak(sizes: tuple[int, ...], repeats: int) -> dict[str, float]:
     matmul = jax.jit(jnp.matmul)
     out = {}
     for n in sizes:
-        a = jax.random.normal(jax.random.PRNGKey(0), (n, n), jnp.float32)
-        b = jax.random.normal(jax.random.PRNGKey(1), (n, n), jnp.float32)
+        a = jax.random.normal(jax.random.key(0), (n, n), jnp.float32)
+        b = jax.random.normal(jax.random.key(1), (n, n), jnp.float32)
         seconds = _seconds(matmul, a, b, repeats=2 * repeats, best=True)
         out[str(n)] = 2.0 * n**3 / seconds / 1e9
     return out
@@ -191,7 +191,7 @@ def mlp_matmul_chain(widths: tuple[int, ...], batch: int, repeats: int) -> dict[
     """The MLP's training matmuls alone: per layer x @ W, dY @ W^T, x^T @ dY, no bias,
     activation, loss or optimizer. Returns seconds per step and GFLOP/s (6 x weights x B)."""
     sizes = (PIXELS, *widths)
-    keys = jax.random.split(jax.random.PRNGKey(0), len(widths) + 1)
+    keys = jax.random.split(jax.random.key(0), len(widths) + 1)
     shapes = itertools.pairwise(sizes)
     ws = [jax.random.normal(k, shape) * 0.01 for k, shape in zip(keys, shapes, strict=False)]
     x = jax.random.normal(keys[-1], (batch, PIXELS))
@@ -215,8 +215,8 @@ def conv_weight_grad_in_scan(steps: int = 4, batch: int = 256) -> dict[str, floa
     """Milliseconds per step of LeNet's C3 weight gradient (d conv / d kernel, 14x14x6 ->
     10x10x16) inside a rolled ``lax.scan`` and the same scan unrolled: why ``scan`` trails
     ``jit`` on LeNet-5 (see README)."""
-    xs = jax.random.normal(jax.random.PRNGKey(0), (steps, batch, 14, 14, 6))
-    w = jax.random.normal(jax.random.PRNGKey(1), (5, 5, 6, 16))
+    xs = jax.random.normal(jax.random.key(0), (steps, batch, 14, 14, 6))
+    w = jax.random.normal(jax.random.key(1), (5, 5, 6, 16))
 
     def weight_grad(x, w):
         def conv_sum(w):

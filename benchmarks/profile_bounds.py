@@ -97,8 +97,8 @@ def torch_parts(model: str, batch: int, sizes: Sizes) -> dict[str, float]:
 
 def matmul_gflops(m: int, k: int, n: int) -> dict[str, float]:
     """GFLOP/s of (m, k) @ (k, n) in XLA (jitted) and in PyTorch."""
-    x = jax.random.normal(jax.random.PRNGKey(0), (m, k))
-    w = jax.random.normal(jax.random.PRNGKey(1), (k, n))
+    x = jax.random.normal(jax.random.key(0), (m, k))
+    w = jax.random.normal(jax.random.key(1), (k, n))
     xt, wt = torch.randn(m, k), torch.randn(k, n)
     flops = 2.0 * m * k * n
     return {

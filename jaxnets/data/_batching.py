@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
+import jax
 import numpy as np
+
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 
 Remainder = Literal["drop", "pad", "keep"]
 REMAINDERS: tuple[str, ...] = ("drop", "pad", "keep")
@@ -21,10 +24,12 @@ MASK_KEY = "mask"
 def split_length(split: Mapping[str, np.ndarray]) -> int:
     """N, the common leading dimension of the split's arrays; ValueError if they disagree."""
     if not split:
-        raise ValueError("empty split: expected a dict of arrays sharing their first dimension")
+        raise InvalidArgumentError(
+            "empty split: expected a dict of arrays sharing their first dimension"
+        )
     lengths = {key: np.shape(value)[0] if np.ndim(value) else None for key, value in split.items()}
     if None in lengths.values() or len(set(lengths.values())) != 1:
-        raise ValueError(f"inconsistent array lengths in split: {lengths}")
+        raise InvalidArgumentError(f"inconsistent array lengths in split: {lengths}")
     return next(iter(lengths.values()))
 
 
@@ -32,7 +37,7 @@ def _length(data: Any) -> int:
     if isinstance(data, Mapping):
         return split_length(data)
     if not (hasattr(data, "__len__") and hasattr(data, "__getitem__")):
-        raise TypeError(
+        raise InvalidTypeError(
             f"expected a dict of arrays or a random-access source, got {type(data).__name__}"
         )
     return len(data)
@@ -48,9 +53,9 @@ def gather(data: Any, indices: np.ndarray) -> dict[str, np.ndarray]:
     else:
         examples = [data[i] for i in index_list]
     if not examples:
-        raise ValueError("gather needs at least one index")
+        raise InvalidArgumentError("gather needs at least one index")
     if not isinstance(examples[0], Mapping):
-        raise TypeError(f"source examples must be dicts, got {type(examples[0]).__name__}")
+        raise InvalidTypeError(f"source examples must be dicts, got {type(examples[0]).__name__}")
     return {key: np.stack([np.asarray(e[key]) for e in examples]) for key in examples[0]}
 
 
@@ -62,7 +67,7 @@ def materialize(source: Any, *, chunk_size: int = 10_000) -> dict[str, np.ndarra
     """
     n = _length(source)
     if n == 0:
-        raise ValueError("cannot materialize an empty source")
+        raise InvalidArgumentError("cannot materialize an empty source")
     chunks = [
         gather(source, np.arange(start, min(start + chunk_size, n)))
         for start in range(0, n, chunk_size)
@@ -72,9 +77,9 @@ def materialize(source: Any, *, chunk_size: int = 10_000) -> dict[str, np.ndarra
 
 def _check_batching(batch_size: int, remainder: str) -> None:
     if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        raise InvalidArgumentError(f"batch_size must be a positive integer, got {batch_size!r}")
     if remainder not in REMAINDERS:
-        raise ValueError(f"remainder must be one of {REMAINDERS}, got {remainder!r}")
+        raise InvalidArgumentError(f"remainder must be one of {REMAINDERS}, got {remainder!r}")
 
 
 def num_batches(n: int, batch_size: int, remainder: Remainder = "drop") -> int:
@@ -85,21 +90,24 @@ def num_batches(n: int, batch_size: int, remainder: Remainder = "drop") -> int:
     """
     _check_batching(batch_size, remainder)
     if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+        raise InvalidArgumentError(f"n must be >= 0, got {n}")
     return n // batch_size if remainder == "drop" else -(-n // batch_size)
 
 
-def epoch_order(n: int, *, seed: int | None, epoch: int, shuffle: bool = True) -> np.ndarray:
-    """The example order of one epoch: int64 (n,), a permutation fixed by ``(seed, epoch)``.
+def epoch_permutation(n: int, *, seed, epoch) -> jax.Array:
+    """The example order of one epoch: int32 (n,), a permutation fixed by ``(seed, epoch)``.
 
-    ``seed=None`` means seed 0, so the default is reproducible too.
+    ``jax.random.permutation(fold_in(key(seed), epoch), n)``: the one shuffle of jaxnets.
+    It works on Python ints (:func:`batches`) and on traced values (a scanned epoch, where
+    ``seed`` and ``epoch`` are arguments of the compiled program), so the stepped and the
+    scanned loops visit the same examples in the same order.
+
+    >>> a = epoch_permutation(5, seed=0, epoch=1)
+    >>> sorted(a.tolist()) == [0, 1, 2, 3, 4]
+    True
     """
-    if not shuffle:
-        return np.arange(n)
-    # Seeding from the pair (not seed + epoch) keeps (seed=1, epoch=0) and (seed=0, epoch=1)
-    # independent.
-    rng = np.random.default_rng([0 if seed is None else seed, epoch])
-    return rng.permutation(n)
+    key = jax.random.fold_in(jax.random.key(seed), epoch)
+    return jax.random.permutation(key, n)
 
 
 def batches(
@@ -117,8 +125,8 @@ def batches(
       split: a dict of arrays sharing their first dimension N, or a random-access source
         (``len`` and ``[i] -> dict``, e.g. ``mnist_source("train")``).
       batch_size: B, a positive integer.
-      seed, epoch: the shuffle is a permutation drawn from ``(seed, epoch)``: the same pair
-        gives the same order, a new epoch a new order. ``seed=None`` means 0.
+      seed, epoch: the shuffle is :func:`epoch_permutation` of ``(seed, epoch)``: the same
+        pair gives the same order, a new epoch a new order. ``seed=None`` means 0.
       shuffle: False keeps the split's order.
       remainder: what to do with the last ``N % B`` examples: ``"drop"`` them (every batch
         has B rows), ``"keep"`` a smaller last batch, or ``"pad"`` it to B rows by repeating
@@ -131,7 +139,10 @@ def batches(
     """
     _check_batching(batch_size, remainder)
     n = _length(split)
-    order = epoch_order(n, seed=seed, epoch=epoch, shuffle=shuffle)
+    if shuffle:
+        order = np.asarray(epoch_permutation(n, seed=0 if seed is None else seed, epoch=epoch))
+    else:
+        order = np.arange(n)
     for b in range(num_batches(n, batch_size, remainder)):
         indices = order[b * batch_size : (b + 1) * batch_size]
         real = len(indices)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jaxnets.errors import DataFileError
+from jaxnets.errors import DataFileError, InvalidArgumentError
 
 IMAGES_MAGIC = 0x00000803
 LABELS_MAGIC = 0x00000801
@@ -154,7 +154,9 @@ def read_mnist_split(directory: str | os.PathLike, split: str) -> tuple[np.ndarr
         the image and label counts disagree (the message names both files).
     """
     if split not in MNIST_FILES:
-        raise ValueError(f"unknown MNIST split {split!r}; expected one of {sorted(MNIST_FILES)}")
+        raise InvalidArgumentError(
+            f"unknown MNIST split {split!r}; expected one of {sorted(MNIST_FILES)}"
+        )
     directory = Path(directory)
     paths = []
     for stem in MNIST_FILES[split]:

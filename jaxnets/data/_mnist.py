@@ -30,6 +30,7 @@ from jaxnets.data._idx import (
     read_mnist_split,
     resolve_mnist_dir,
 )
+from jaxnets.errors import InvalidArgumentError
 
 DATA_DIR_ENV = "JAXNETS_DATA_DIR"
 CACHE_DIR_ENV = "JAXNETS_CACHE_DIR"
@@ -95,7 +96,7 @@ def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
     """``data_dir``, else ``$JAXNETS_DATA_DIR``; a ValueError saying how to give one if neither."""
     value = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV)
     if not value:
-        raise ValueError(
+        raise InvalidArgumentError(
             "MNIST needs a directory with its four IDX files: pass --data-dir (data_dir=...) "
             f"or set the {DATA_DIR_ENV} environment variable to the directory that holds them "
             "(or to its parent containing mnist/)."

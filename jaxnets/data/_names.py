@@ -27,7 +27,7 @@ import numpy as np
 
 from jaxnets.data._mnist import DATA_DIR_ENV
 from jaxnets.data._splits import holdout_split
-from jaxnets.errors import DataFileError
+from jaxnets.errors import DataFileError, InvalidArgumentError
 
 NAMES_VOCAB = "." + string.ascii_lowercase
 END_TOKEN = 0
@@ -68,10 +68,12 @@ def read_names(path: str | os.PathLike) -> list[str]:
             continue
         bad = sorted(set(name) - set(string.ascii_lowercase))
         if bad:
-            raise ValueError(f"{path}:{number}: name {name!r} has characters {bad} outside a-z")
+            raise InvalidArgumentError(
+                f"{path}:{number}: name {name!r} has characters {bad} outside a-z"
+            )
         names.append(name)
     if not names:
-        raise ValueError(f"{path} holds no names")
+        raise InvalidArgumentError(f"{path} holds no names")
     return names
 
 
@@ -85,7 +87,9 @@ def encode_names(names: Sequence[str], length: int | None = None) -> dict[str, n
     if length is None:
         length = longest + 1
     if longest > length - 1:
-        raise ValueError(f"length={length} cannot hold a name of {longest} letters (need T-1)")
+        raise InvalidArgumentError(
+            f"length={length} cannot hold a name of {longest} letters (need T-1)"
+        )
     index = {c: i for i, c in enumerate(NAMES_VOCAB)}
     label = np.full((len(names), length), END_TOKEN, np.int32)
     for row, name in enumerate(names):

@@ -13,6 +13,7 @@ from jaxnets.data._digits import load_digits_splits
 from jaxnets.data._mnist import prepare_mnist
 from jaxnets.data._names import NAMES_VOCAB, load_names_splits
 from jaxnets.data._spiral import load_spiral_splits
+from jaxnets.errors import InvalidArgumentError
 
 Split = dict[str, np.ndarray]
 
@@ -109,5 +110,5 @@ def load_dataset(
         ``data_dir`` nor ``$JAXNETS_DATA_DIR``.
     """
     if name not in _LOADERS:
-        raise ValueError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
+        raise InvalidArgumentError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
     return _LOADERS[name](data_dir, cache_dir, seed)

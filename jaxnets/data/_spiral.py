@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from jaxnets.data._splits import stratified_split
+from jaxnets.errors import InvalidArgumentError
 
 SPIRAL_TEST_FRACTION = 0.2
 
@@ -24,7 +25,7 @@ def make_spiral(
       P = ``points_per_class``; rows ``k * P`` to ``(k + 1) * P - 1`` are class k.
     """
     if num_classes < 1 or points_per_class < 1:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"need num_classes >= 1 and points_per_class >= 1, got {num_classes}, "
             f"{points_per_class}"
         )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from jaxnets.data._batching import gather, split_length
+from jaxnets.errors import InvalidArgumentError
 
 
 def stratified_split(
@@ -34,10 +35,12 @@ def holdout_size(n: int, fraction: float) -> int:
     287
     """
     if not 0.0 < fraction < 1.0:
-        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
+        raise InvalidArgumentError(f"fraction must be in (0, 1), got {fraction}")
     num_val = max(1, round(fraction * n))
     if num_val >= n:
-        raise ValueError(f"holding out {num_val} of {n} examples leaves none for training")
+        raise InvalidArgumentError(
+            f"holding out {num_val} of {n} examples leaves none for training"
+        )
     return num_val
 
 

@@ -3,7 +3,8 @@
 A generator maps codes z (B, L) to images (B, H, W, C) in [0, 1] (sigmoid output, like the
 data); a discriminator maps images (B, H, W, C) to one logit per image (B,), "real" being
 positive. They are trained together by :func:`jaxnets.train.gan_train_step` /
-:func:`jaxnets.train.fit_gan`, not by the ordinary train step.
+``jaxnets.train.fit(state, split, step=jaxnets.train.gan_train_step)``, not by the
+ordinary supervised step.
 """
 
 import math

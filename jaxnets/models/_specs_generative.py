@@ -11,7 +11,7 @@ from jaxnets.models._gan import DCGANDiscriminator, DCGANGenerator, MLPDiscrimin
 from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 from jaxnets.models._vae import VAE
 
-# Codes z fed to the generators in summaries; jaxnets.train.fit_gan takes its own latent_dim.
+# Codes z fed to the generators in summaries; jaxnets.train.init_gan_state takes its own latent_dim.
 GAN_LATENT = 64
 _GAN = "train GANs with the GAN experiment: python -m experiments.gan.main"
 

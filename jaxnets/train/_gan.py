@@ -11,21 +11,17 @@ and 0 (fake). Codes z, z' ~ N(0, I) come from ``fold_in(key, step)``, so a run i
 function of its seed.
 """
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
-import numpy as np
 import optax
 from flax import struct
 
 from jaxnets import losses
-from jaxnets.data import batches, num_batches, split_length
-from jaxnets.train._progress import Progress, Stopwatch
-from jaxnets.train._steps import mean_metrics
+from jaxnets.errors import InvalidArgumentError
+from jaxnets.train._state import typed_key
 
 
 class GANState(struct.PyTreeNode):
@@ -70,13 +66,13 @@ def init_gan_state(
     >>> int(state.step), state.latent_dim
     (0, 2)
     """
-    g_key, d_key, train_key = jax.random.split(key, 3)
+    g_key, d_key, train_key = jax.random.split(typed_key(key), 3)
     # Jitted: one compile instead of op-by-op dispatch of every initialiser.
     g_params = jax.jit(generator.init)(g_key, jnp.zeros((1, latent_dim)))["params"]
     d_params = jax.jit(discriminator.init)(d_key, jnp.zeros((1, *image_shape)))["params"]
     out = jax.eval_shape(generator.apply, {"params": g_params}, jnp.zeros((1, latent_dim)))
     if tuple(out.shape[1:]) != tuple(image_shape):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"the generator makes images {tuple(out.shape[1:])} but the data are {image_shape}"
         )
     return GANState(
@@ -157,91 +153,6 @@ gan_train_step = jax.jit(_gan_train_step, donate_argnums=0)
 gan_train_step.__doc__ = """One compiled GAN step: ``(state, batch) -> (state, metrics)``.
 
 Metrics: ``d_loss``, ``g_loss``, ``d_real``/``d_fake`` (mean D on real and generated images,
-before D's update), ``count``. The input state is donated: do not reuse it.
+before D's update), ``count``. The input state is donated: do not reuse it. Train a GAN
+with ``fit(state, train, config=config, step=gan_train_step)``.
 """
-
-
-def generate(state: GANState, *, key: jax.Array, num: int) -> jax.Array:
-    """``num`` generated images (num, H, W, C) from codes z ~ N(0, I), inference mode."""
-    z = jax.random.normal(key, (num, state.latent_dim))
-    return state.g_apply({"params": state.g_params}, z, train=False)
-
-
-@dataclass(frozen=True)
-class GANFitConfig:
-    """How to run :func:`fit_gan`: epochs over the real images, batch size, shuffling seed."""
-
-    epochs: int = 5
-    batch_size: int = 64
-    seed: int = 0
-    progress: bool = True
-    check_every: int = 50
-
-    def __post_init__(self):
-        if self.epochs < 0 or self.batch_size <= 0 or self.check_every <= 0:
-            raise ValueError("epochs must be >= 0, batch_size and check_every > 0")
-
-
-@dataclass(frozen=True)
-class GANFitResult:
-    """The final state and one row per epoch (mean losses, D's outputs, time)."""
-
-    state: GANState
-    history: list[dict] = field(default_factory=list)
-    compile_s: float = 0.0
-
-
-def fit_gan(state: GANState, train: dict, config: GANFitConfig = GANFitConfig()) -> GANFitResult:
-    """Train both players for ``config.epochs`` epochs over the split ``train``.
-
-    ``train[state.input_key]`` holds the real images (N, H, W, C) in [0, 1]; labels are
-    ignored. Epoch order comes from ``(config.seed, epoch)``; incomplete batches are dropped.
-    Raises ``FloatingPointError`` if a loss stops being finite.
-    """
-    n = split_length(train)
-    batch_size = min(config.batch_size, n)
-    steps_per_epoch = num_batches(n, batch_size, "drop")
-    first = next(batches(train, batch_size, seed=config.seed, epoch=0, remainder="drop"))
-    first = {state.input_key: first[state.input_key]}
-    progress = Progress(config.progress)
-    with Stopwatch() as sw:
-        step_fn = gan_train_step.lower(state, first).compile()
-    progress.compiled("gan_train_step", sw.seconds)
-    compile_s = sw.seconds
-
-    history = []
-    for epoch in range(config.epochs):
-        progress.start_epoch(epoch + 1, config.epochs, steps_per_epoch * batch_size)
-        step_metrics = []
-        with Stopwatch() as sw:
-            for batch in batches(
-                train, batch_size, seed=config.seed, epoch=epoch, remainder="drop"
-            ):
-                state, metrics = step_fn(state, {state.input_key: batch[state.input_key]})
-                step_metrics.append(metrics)
-                if len(step_metrics) % config.check_every == 0:
-                    recent = jax.device_get(step_metrics[-config.check_every :])
-                    _check_finite(recent, epoch)
-                    progress.advance(
-                        config.check_every * batch_size,
-                        d_loss=float(np.mean([m["d_loss"] for m in recent])),
-                        g_loss=float(np.mean([m["g_loss"] for m in recent])),
-                    )
-            epoch_metrics = mean_metrics(step_metrics)
-        _check_finite([epoch_metrics], epoch)
-        progress.advance((len(step_metrics) % config.check_every) * batch_size)
-        row = {"epoch": epoch + 1, "step": int(state.step), "epoch_s": sw.seconds}
-        row.update({k: v for k, v in epoch_metrics.items() if k != "count"})
-        history.append(row)
-        progress.end_epoch(", ".join(f"{k}={row[k]:.4f}" for k in ("d_loss", "g_loss")))
-    return GANFitResult(state, history, compile_s)
-
-
-def _check_finite(metrics: list[dict], epoch: int) -> None:
-    for m in metrics:
-        for name in ("d_loss", "g_loss"):
-            if not math.isfinite(float(m[name])):
-                raise FloatingPointError(
-                    f"GAN {name} became {float(m[name])} in epoch {epoch + 1}; "
-                    "lower the learning rates"
-                )

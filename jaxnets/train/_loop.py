@@ -1,9 +1,17 @@
-"""The training loop: epochs of compiled steps, evaluation, early stopping, checkpoints."""
+"""The training loop: ``fit`` runs every kind of training through a step function.
+
+Supervised training is the default step; a GAN, a vmapped population of K models, or any
+custom objective passes its own ``step(state, batch) -> (state, metrics)``. Epochs, the
+iteration order, the NaN/Inf check, checkpoints, early stopping, the progress display,
+``metrics.jsonl`` and evaluation are written once, here.
+"""
 
 import contextlib
 import dataclasses
+import functools
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,19 +19,25 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxnets.data import batches, holdout_split, num_batches, split_length
+from jaxnets.data import batches, holdout_split, split_length
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError, UserError
 from jaxnets.train import _parallel
 from jaxnets.train._checkpoint import Checkpointer
 from jaxnets.train._progress import Progress, Stopwatch
-from jaxnets.train._scan import SCAN_MAX_BYTES, data_bytes, epoch_batches, scan_epoch
+from jaxnets.train._scan import SCAN_MAX_BYTES, data_bytes, scan_epoch
 from jaxnets.train._state import TrainState
-from jaxnets.train._steps import check_batch, eval_step, mean_metrics, train_step
+from jaxnets.train._steps import _eval_step, _train_step, check_batch, mean_metrics
 
 PARALLEL = ("none", "pmap", "sharded")
 
 
-class NonFiniteLossError(FloatingPointError):
-    """The training loss became NaN or infinite; the last good checkpoint was kept."""
+class NonFiniteLossError(UserError, FloatingPointError):
+    """A training loss became NaN or infinite; the last good checkpoint was kept."""
+
+
+def _positive_int(name: str, value, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidArgumentError(f"{name} must be an integer >= {minimum}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class FitConfig:
     loss improving by more than ``min_delta``, and with ``restore_best`` the returned state
     has the best epoch's parameters. ``check_every`` is how many steps pass between host
     reads of the loss (for the bar and the NaN check); a larger value dispatches more freely.
+    ``keep_checkpoints`` (>= 1) is how many epoch checkpoints a ``workdir`` keeps.
 
     ``parallel`` splits each batch over the devices: ``"none"`` (one device), ``"pmap"`` or
     ``"sharded"`` (sharded jit over a 1-D mesh of all devices, also across processes).
@@ -43,6 +58,7 @@ class FitConfig:
     the training arrays take less than 1 GiB, and the model is not convolutional on a CPU
     (see :func:`_scan_pays_off`); ``False`` steps batch by batch. Both visit the
     same batches in the same order, so they end with the same parameters.
+    ``record_steps`` keeps every step's metrics in :attr:`FitResult.steps` (loss curves).
     """
 
     epochs: int = 10
@@ -58,96 +74,138 @@ class FitConfig:
     check_every: int = 50
     parallel: str = "none"
     scan: bool | str = "auto"
+    record_steps: bool = False
 
     def __post_init__(self):
         if self.parallel not in PARALLEL:
-            raise ValueError(f"parallel must be one of {PARALLEL}, got {self.parallel!r}")
+            raise InvalidArgumentError(f"parallel must be one of {PARALLEL}, got {self.parallel!r}")
         if self.scan not in ("auto", True, False):
-            raise ValueError(f"scan must be 'auto', True or False, got {self.scan!r}")
+            raise InvalidArgumentError(f"scan must be 'auto', True or False, got {self.scan!r}")
         if self.scan is True and self.parallel != "none":
-            raise ValueError(
+            raise InvalidArgumentError(
                 "scan=True runs whole epochs on one device; use parallel='none', or "
                 "scan='auto'/False with parallel='pmap'/'sharded'"
             )
-        if self.epochs < 0 or self.batch_size <= 0 or self.eval_batch_size <= 0:
-            raise ValueError("epochs must be >= 0 and batch sizes > 0")
+        _positive_int("epochs", self.epochs, minimum=0)
+        _positive_int("batch_size", self.batch_size)
+        _positive_int("eval_batch_size", self.eval_batch_size)
+        _positive_int("check_every", self.check_every)
+        _positive_int("keep_checkpoints", self.keep_checkpoints)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise InvalidTypeError(f"seed must be an integer, got {self.seed!r}")
         if not 0.0 <= self.validation_fraction < 1.0:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"validation_fraction must be in [0, 1), got {self.validation_fraction}"
             )
-        if self.early_stopping_patience is not None and self.validation_fraction == 0.0:
-            raise ValueError(
-                "early stopping needs a held-out split: set validation_fraction > 0 "
-                "(e.g. 0.1) together with early_stopping_patience"
-            )
+        if self.early_stopping_patience is not None:
+            _positive_int("early_stopping_patience", self.early_stopping_patience)
+            if self.validation_fraction == 0.0:
+                raise InvalidArgumentError(
+                    "early stopping needs a held-out split: set validation_fraction > 0 "
+                    "(e.g. 0.1) together with early_stopping_patience"
+                )
 
 
 @dataclass(frozen=True)
 class FitResult:
-    """The final state, one history row per epoch, and how the run ended."""
+    """The final state, one history row per epoch, and how the run ended.
 
-    state: TrainState
+    ``steps`` holds every step's metrics when ``FitConfig.record_steps`` is set.
+    """
+
+    state: object
     history: list[dict] = field(default_factory=list)
     stopped_early: bool = False
     best_epoch: int | None = None
     compile_s: float = 0.0
+    steps: list[dict] = field(default_factory=list)
 
 
-def evaluate(state: TrainState, split: dict, batch_size: int = 1000) -> dict[str, float]:
+@functools.cache
+def _jitted(fn: Callable, donate: bool):
+    # One jit wrapper per step function, so repeated fits and evaluations reuse compilations.
+    return jax.jit(fn, donate_argnums=0) if donate else jax.jit(fn)
+
+
+def evaluate(state, split: dict, batch_size: int = 1000, *, eval_fn: Callable = _eval_step):
     """Count-weighted mean metrics of ``state`` over every example of ``split``.
 
-    The last batch is padded and masked, so every example counts exactly once and only one
-    shape is ever compiled.
+    ``eval_fn(state, batch) -> metrics`` (with ``"count"``) defaults to the supervised eval
+    step; a population passes :func:`jaxnets.train.population_eval_step` and gets lists of K
+    values. The last batch is padded and masked, so every example counts exactly once and
+    only one shape is ever compiled.
     """
+    _positive_int("batch_size", batch_size)
     batch_size = min(batch_size, split_length(split))
-    metrics = [
-        eval_step(state, batch)
-        for batch in batches(split, batch_size, shuffle=False, remainder="pad")
-    ]
+    step = _jitted(eval_fn, donate=False)
+    metrics = [step(state, b) for b in batches(split, batch_size, shuffle=False, remainder="pad")]
     return mean_metrics(metrics)
 
 
 def fit(
-    state: TrainState,
+    state,
     train: dict,
     test: dict | None = None,
     config: FitConfig = FitConfig(),
     *,
     workdir: str | Path | None = None,
+    step: Callable | None = None,
+    eval_fn: Callable | None = None,
     parallel: str | None = None,
     scan: bool | str | None = None,
 ) -> FitResult:
     """Train ``state`` on the ``train`` split for ``config.epochs`` epochs.
 
-    Splits are dicts of arrays (``"image"`` (N, ...), ``"label"`` (N,)). Each epoch's order is
-    :func:`jaxnets.train.epoch_permutation` of ``(config.seed, epoch)`` (the same on the
-    stepped and the scanned path), so the run is deterministic and a run resumed from
-    ``workdir`` (checkpoints after every epoch, metrics as JSON lines in
-    ``workdir/metrics.jsonl``) ends with exactly the parameters of an uninterrupted one.
+    Args:
+      state: a :class:`TrainState` for supervised training, or any state pytree that
+        ``step`` takes (a GAN's, a population's).
+      train, test: splits, dicts of arrays with a common leading N (``"image"`` (N, ...),
+        ``"label"`` (N,), ...). Each epoch's order is :func:`jaxnets.data.epoch_permutation`
+        of ``(config.seed, epoch)``, the same on the stepped and the scanned path.
+      step: ``(state, batch) -> (state, metrics)``, a pure function that ``fit`` compiles
+        with the state donated. Default: the supervised train step. Metrics named ``loss``
+        or ``*_loss`` are checked to be finite; ``count`` weighs epoch means.
+      eval_fn: ``(state, batch) -> metrics`` for the validation and test splits. Default:
+        the supervised eval step when ``step`` is not given, else none (then no ``test``
+        or validation split may be given).
+      workdir: checkpoints after every epoch (saved in the background while the next epoch
+        trains) and ``metrics.jsonl``; a rerun resumes from the latest checkpoint and ends
+        with exactly the parameters of an uninterrupted run.
+      parallel, scan: override the fields of ``config`` (see :class:`FitConfig`).
 
-    ``parallel`` and ``scan``, when given, override the fields of ``config`` (see
-    :class:`FitConfig`); the NaN check runs every ``check_every`` steps when stepping and
-    once per epoch when scanning.
-
-    Raises :class:`NonFiniteLossError` naming the step where the loss stopped being finite
+    Raises :class:`NonFiniteLossError` naming the step where a loss stopped being finite
     (nothing is saved for that epoch, so the last good checkpoint stays the latest).
     """
     overrides = {"parallel": parallel, "scan": scan}
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
+    if step is None:
+        if not isinstance(state, TrainState):
+            raise InvalidTypeError(
+                f"fit got a {type(state).__name__} and no step: pass step= (e.g. "
+                "train.gan_train_step for a GANState, train.population_train_step for a "
+                "PopulationState), or a TrainState for supervised training"
+            )
+        step, eval_fn = _train_step, eval_fn or _eval_step
     val = None
     if config.validation_fraction:
         train, val = holdout_split(train, config.validation_fraction, seed=config.seed)
+    if eval_fn is None and (test is not None or val is not None):
+        raise InvalidArgumentError(
+            "a test or validation split needs eval_fn=(state, batch) -> metrics to score it"
+        )
     n_train = split_length(train)
     batch_size = min(config.batch_size, n_train)
-    steps_per_epoch = num_batches(n_train, batch_size, "drop")
-    first = next(epoch_batches(train, batch_size, seed=config.seed, epoch=0))
-    check_batch(state, first)
-    runner = _make_runner(state, train, first, batch_size, config)
+    steps_per_epoch = n_train // batch_size
+    first = next(batches(train, batch_size, seed=config.seed, epoch=0))
+    if isinstance(state, TrainState):
+        check_batch(state, first)
+    runner = _make_runner(state, step, train, first, batch_size, config)
 
-    # Host copies: the device buffers of `state` are donated to the first step.
-    best = _host_copy({"params": state.params, "model_state": state.model_state})
+    best = None  # a device copy of the best state, kept only when there is validation data
     meta = {"epoch": 0, "history": [], "best_loss": math.inf, "best_epoch": None, "bad": 0}
     workdir = Path(workdir) if workdir is not None else None
+    progress = Progress(config.progress)
+    step_rows: list[dict] = []
     with contextlib.ExitStack() as stack:
         checkpointer = None
         if workdir is not None:
@@ -155,11 +213,12 @@ def fit(
                 Checkpointer(workdir / "checkpoints", keep=config.keep_checkpoints)
             )
             if checkpointer.latest_epoch() is not None:
-                state, best, meta = checkpointer.restore(state, best)
+                template = _snapshot(state) if val is not None else None
+                state, best, meta = checkpointer.restore(state, template)
 
-        progress = Progress(config.progress)
+        placed = runner.place(state)
         with Stopwatch() as sw:
-            runner.compile(state)
+            runner.compile(placed)
         progress.compiled(runner.name, sw.seconds)
         compile_s = sw.seconds
 
@@ -167,18 +226,37 @@ def fit(
         stopped_early = _should_stop(meta, config)
         for epoch in range(meta["epoch"], 0 if stopped_early else config.epochs):
             progress.start_epoch(epoch + 1, config.epochs, steps_per_epoch * batch_size)
-            state, row = runner.run_epoch(state, epoch, progress)
+            with Stopwatch() as sw:
+                placed, metrics = runner.run_epoch(placed, epoch, progress)
+            _check_finite(metrics, epoch * steps_per_epoch, epoch)
+            if config.record_steps:
+                step_rows.extend(metrics)
+            state = runner.unplace(placed)
+            row = {"epoch": epoch + 1, "step": (epoch + 1) * steps_per_epoch}
+            row.update(epoch_s=sw.seconds, examples_per_s=len(metrics) * batch_size / sw.seconds)
+            row.update(_prefixed("train", mean_metrics(metrics)))
             if val is not None:
-                row.update(_prefixed("val", evaluate(state, val, config.eval_batch_size)))
+                row.update(
+                    _prefixed("val", evaluate(state, val, config.eval_batch_size, eval_fn=eval_fn))
+                )
             if test is not None:
-                row.update(_prefixed("test", evaluate(state, test, config.eval_batch_size)))
+                row.update(
+                    _prefixed(
+                        "test", evaluate(state, test, config.eval_batch_size, eval_fn=eval_fn)
+                    )
+                )
             history.append(row)
             progress.end_epoch(_describe(row))
 
             if val is not None:
+                if not isinstance(row["val_loss"], float):
+                    raise InvalidArgumentError(
+                        "validation and early stopping need one validation loss; this step "
+                        "reports one per population member: evaluate members apart instead"
+                    )
                 if row["val_loss"] < meta["best_loss"] - config.min_delta:
                     meta.update(best_loss=row["val_loss"], best_epoch=epoch + 1, bad=0)
-                    best = _host_copy({"params": state.params, "model_state": state.model_state})
+                    best = _snapshot(state)
                 else:
                     meta["bad"] += 1
             meta.update(epoch=epoch + 1, history=history)
@@ -187,11 +265,29 @@ def fit(
                 _write_metrics(workdir / "metrics.jsonl", history)
             if _should_stop(meta, config):
                 stopped_early = True
+                progress.note(
+                    f"stopped early at epoch {epoch + 1} (best epoch {meta['best_epoch']}, "
+                    f"val_loss {meta['best_loss']:.4f})"
+                )
                 break
+        state = runner.unplace(placed)
 
-    if val is not None and config.restore_best and meta["best_epoch"] is not None:
-        state = state.replace(params=best["params"], model_state=best["model_state"])
-    return FitResult(state, history, stopped_early, meta["best_epoch"], compile_s)
+    if best is not None and config.restore_best:
+        state = _restore_best(state, best)
+    return FitResult(state, history, stopped_early, meta["best_epoch"], compile_s, step_rows)
+
+
+def _snapshot(state):
+    """A device copy of ``state`` that outlives the donation of ``state``'s buffers."""
+    return jax.tree.map(lambda x: x.copy() if isinstance(x, jax.Array) else jnp.array(x), state)
+
+
+def _restore_best(state, best):
+    # Like Keras' restore_best_weights: the weights (and batch statistics) of the best epoch,
+    # the step count and optimizer state of the last.
+    if isinstance(state, TrainState):
+        return state.replace(params=best.params, model_state=best.model_state)
+    return best
 
 
 def _scan_pays_off(state) -> bool:
@@ -200,14 +296,15 @@ def _scan_pays_off(state) -> bool:
     Inside XLA:CPU's rolled while loop the conv weight-gradient keeps a non-default layout
     and falls back to generic loop code: LeNet-5 measured 75 ms per step scanned against
     3.9 ms unrolled (benchmarks/README.md), and 43 vs 15 ms per step in a loaded re-check.
-    Conv kernels are the only 4-D parameters (H, W, C_in, C_out) in jaxnets' models.
+    Conv kernels (H, W, C_in, C_out) are jaxnets' only parameters of 4 or more dimensions
+    (5 when a population stacks them).
     """
     if jax.default_backend() != "cpu":
         return True
-    return not any(leaf.ndim == 4 for leaf in jax.tree.leaves(state.params))
+    return not any(jnp.ndim(leaf) >= 4 for leaf in jax.tree.leaves(state))
 
 
-def _make_runner(state, train, first, batch_size: int, config: FitConfig):
+def _make_runner(state, step, train, first, batch_size: int, config: FitConfig):
     use_scan = config.scan is True or (
         config.scan == "auto"
         and config.parallel == "none"
@@ -215,106 +312,111 @@ def _make_runner(state, train, first, batch_size: int, config: FitConfig):
         and _scan_pays_off(state)
     )
     if use_scan:
-        return _ScanRunner(train, batch_size, config)
-    return _StepRunner(train, first, batch_size, config)
-
-
-class _StepRunner:
-    """Epochs of one compiled step per batch, on one device or split over all of them."""
-
-    def __init__(self, train, first, batch_size: int, config: FitConfig):
-        self.train, self.first, self.batch_size, self.config = train, first, batch_size, config
-        parallel = config.parallel
-        self.name = {"none": "train_step", "pmap": "pmap_train_step"}.get(
-            parallel, "sharded_train_step"
-        )
-        if parallel == "none":
-            self.place, self.unplace, self.prepare = _same, _same, _same
-            self.step = train_step
-            self.metrics = _same
-        elif parallel == "pmap":
-            devices = jax.local_device_count()
-            self.place, self.unplace = _parallel.replicate, _parallel.unreplicate
-            self.prepare = lambda b: _parallel.shard_for_pmap(b, devices)
-            self.step = _parallel.pmap_train_step
-            self.metrics = _parallel.unreplicate  # every device holds the same means
-        else:
-            mesh = _parallel.make_mesh()
-            self.place = lambda s: _parallel.replicate_on_mesh(s, mesh)
-            self.unplace = _same
-            self.prepare = lambda b: _parallel.shard_batch(b, mesh)
-            self.step = _parallel.sharded_train_step(mesh)
-            self.metrics = _same
-        self.prepare(first)  # a batch that does not split over the devices fails here
-
-    def compile(self, state):
-        self.step_fn = self.step.lower(self.place(state), self.prepare(self.first)).compile()
-
-    def run_epoch(self, state, epoch: int, progress):
-        """One pass over the split; returns the (unplaced) state and the epoch's row."""
-        config, batch_size = self.config, self.batch_size
-        first_step = int(state.step)
-        step_metrics = []
-        check = config.check_every
-        with Stopwatch() as sw:
-            placed = self.place(state)
-            for batch in epoch_batches(self.train, batch_size, seed=config.seed, epoch=epoch):
-                placed, metrics = self.step_fn(placed, self.prepare(batch))
-                step_metrics.append(self.metrics(metrics))
-                if len(step_metrics) % check == 0:
-                    recent = step_metrics[-check:]
-                    _check_finite(recent, first_step + len(step_metrics) - check, epoch)
-                    progress.advance(check * batch_size, loss=_last_loss(recent))
-            state = self.unplace(placed)
-            train_metrics = mean_metrics(step_metrics)
-        _check_finite(step_metrics, first_step, epoch)
-        progress.advance((len(step_metrics) % check) * batch_size)
-        return state, _row(state, epoch, sw.seconds, len(step_metrics) * batch_size, train_metrics)
-
-
-class _ScanRunner:
-    """Whole epochs as one compiled ``lax.scan`` over data kept on the device."""
-
-    name = "scan_epoch"
-
-    def __init__(self, train, batch_size: int, config: FitConfig):
-        self.data = jax.device_put({k: np.asarray(v) for k, v in train.items()})
-        self.batch_size, self.config = batch_size, config
-
-    def _args(self, epoch: int):
-        return {"epoch": jnp.int32(epoch), "seed": jnp.int32(self.config.seed)}
-
-    def compile(self, state):
-        lowered = scan_epoch.lower(state, self.data, batch_size=self.batch_size, **self._args(0))
-        self.epoch_fn = lowered.compile()
-
-    def run_epoch(self, state, epoch: int, progress):
-        first_step = int(state.step)
-        with Stopwatch() as sw:
-            state, stacked = self.epoch_fn(state, self.data, **self._args(epoch))
-            stacked = jax.device_get(stacked)
-            steps = len(stacked["loss"])
-            step_metrics = [{k: v[i] for k, v in stacked.items()} for i in range(steps)]
-            train_metrics = mean_metrics(step_metrics)
-        _check_finite(step_metrics, first_step, epoch)
-        examples = steps * self.batch_size
-        progress.advance(examples, loss=float(np.mean(stacked["loss"])))
-        return state, _row(state, epoch, sw.seconds, examples, train_metrics)
+        return _ScanRunner(step, train, batch_size, config)
+    return _StepRunner(step, train, first, batch_size, config)
 
 
 def _same(x):
     return x
 
 
-def _row(state, epoch: int, seconds: float, examples: int, train_metrics: dict) -> dict:
-    row = {"epoch": epoch + 1, "step": int(state.step), "epoch_s": seconds}
-    row["examples_per_s"] = examples / max(seconds, 1e-9)
-    row.update({f"train_{k}": v for k, v in train_metrics.items() if k != "count"})
-    return row
+class _StepRunner:
+    """Epochs of one compiled step per batch, on one device or split over all of them.
+
+    The state is placed on the devices once (``place``) and stays there across epochs;
+    ``unplace`` gives the single-device view used for evaluation and checkpoints.
+    """
+
+    def __init__(self, step, train, first, batch_size: int, config: FitConfig):
+        self.train, self.first, self.batch_size, self.config = train, first, batch_size, config
+        self.place, self.unplace, self.prepare, self.host_view = _same, _same, _same, _same
+        if config.parallel == "none":
+            self.name = "the train step"
+            self.step = _jitted(step, donate=True)
+        elif config.parallel == "pmap":
+            if step is not _train_step:
+                raise InvalidArgumentError(
+                    "parallel='pmap' runs the supervised step only; use parallel='sharded' "
+                    "for a custom step (any step function shards under jit)"
+                )
+            devices = jax.local_device_count()
+            self.name = "the pmap train step"
+            self.place, self.unplace = _parallel.replicate, _parallel.unreplicate
+            self.prepare = lambda b: _parallel.shard_for_pmap(b, devices)
+            self.step = _parallel.pmap_train_step
+            # Every device holds the same means; the first is read on the host, not sliced
+            # on the device each step.
+            self.host_view = lambda m: jax.tree.map(lambda v: v[0], m)
+        else:
+            mesh = _parallel.make_mesh()
+            self.name = "the sharded train step"
+            self.place = lambda s: _parallel.replicate_on_mesh(s, mesh)
+            self.prepare = lambda b: _parallel.shard_batch(b, mesh)
+            self.step = _parallel.sharded_train_step(mesh, step)
+        self.prepare(first)  # a batch that does not split over the devices fails here
+
+    def compile(self, placed):
+        self.step_fn = self.step.lower(placed, self.prepare(self.first)).compile()
+
+    def run_epoch(self, placed, epoch: int, progress):
+        """One pass over the split: the placed state, and every step's metrics (host)."""
+        config, check = self.config, self.config.check_every
+        pending, done = [], []
+        for batch in batches(self.train, self.batch_size, seed=config.seed, epoch=epoch):
+            placed, metrics = self.step_fn(placed, self.prepare(batch))
+            pending.append(metrics)
+            if len(pending) == check:
+                done.extend(self._flush(pending, progress, len(done), epoch))
+                pending = []
+        done.extend(self._flush(pending, progress, len(done), epoch))
+        return placed, done
+
+    def _flush(self, pending, progress, offset: int, epoch: int):
+        host = [self.host_view(m) for m in jax.device_get(pending)]
+        steps_per_epoch = split_length(self.train) // self.batch_size
+        _check_finite(host, epoch * steps_per_epoch + offset, epoch)
+        progress.advance(len(host) * self.batch_size, **_loss_means(host))
+        return host
 
 
-def _host_copy(tree):
-    return jax.tree.map(np.array, tree)
+class _ScanRunner:
+    """Whole epochs as one compiled ``lax.scan`` over data kept on the device."""
+
+    name = "the scanned epoch"
+    place = unplace = staticmethod(_same)
+
+    def __init__(self, step, train, batch_size: int, config: FitConfig):
+        self.data = jax.device_put({k: np.asarray(v) for k, v in train.items()})
+        self.step, self.batch_size, self.config = step, batch_size, config
+
+    def _args(self, epoch: int):
+        return {"epoch": jnp.int32(epoch), "seed": jnp.int32(self.config.seed)}
+
+    def compile(self, placed):
+        lowered = scan_epoch.lower(
+            placed, self.data, batch_size=self.batch_size, step=self.step, **self._args(0)
+        )
+        self.epoch_fn = lowered.compile()
+
+    def run_epoch(self, placed, epoch: int, progress):
+        placed, stacked = self.epoch_fn(placed, self.data, **self._args(epoch))
+        stacked = jax.device_get(stacked)
+        steps = len(next(iter(stacked.values())))
+        metrics = [{k: v[i] for k, v in stacked.items()} for i in range(steps)]
+        progress.advance(steps * self.batch_size, **_loss_means(metrics))
+        return placed, metrics
+
+
+def _loss_names(metrics: dict) -> list[str]:
+    return [k for k in metrics if k == "loss" or k.endswith("_loss")]
+
+
+def _loss_means(host_metrics: list[dict]) -> dict[str, float]:
+    """Scalar losses averaged over some steps, for the progress bar."""
+    if not host_metrics:
+        return {}
+    names = [k for k in _loss_names(host_metrics[0]) if np.ndim(host_metrics[0][k]) == 0]
+    return {k: float(np.mean([m[k] for m in host_metrics])) for k in names}
 
 
 def _should_stop(meta: dict, config: FitConfig) -> bool:
@@ -322,20 +424,21 @@ def _should_stop(meta: dict, config: FitConfig) -> bool:
     return patience is not None and meta["bad"] >= patience
 
 
-def _check_finite(step_metrics: list[dict], first_step: int, epoch: int) -> None:
-    values = np.asarray(jax.device_get([m["loss"] for m in step_metrics]))
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
-        step = first_step + int(bad[0]) + 1
-        raise NonFiniteLossError(
-            f"training loss became {values[bad[0]]} at step {step} (epoch {epoch + 1}); "
-            "stopped without saving this epoch, so the last good checkpoint is kept. "
-            "Lower the learning rate or add gradient clipping."
-        )
-
-
-def _last_loss(step_metrics: list[dict]) -> float:
-    return float(np.mean(jax.device_get([m["loss"] for m in step_metrics])))
+def _check_finite(host_metrics: list[dict], first_step: int, epoch: int) -> None:
+    """Raise :class:`NonFiniteLossError` at the first step whose losses are not all finite."""
+    for i, metrics in enumerate(host_metrics):
+        for name in _loss_names(metrics):
+            value = np.asarray(metrics[name])
+            if not np.all(np.isfinite(value)):
+                where = ""
+                if value.ndim:  # a population: say which members
+                    where = f" for member(s) {np.flatnonzero(~np.isfinite(value)).tolist()}"
+                raise NonFiniteLossError(
+                    f"training {name} became {value.tolist()}{where} at step "
+                    f"{first_step + i + 1} (epoch {epoch + 1}); stopped without saving this "
+                    "epoch, so the last good checkpoint is kept. Lower the learning rate, "
+                    "or check the inputs for NaN values and the labels' range."
+                )
 
 
 def _prefixed(prefix: str, metrics: dict) -> dict:
@@ -343,8 +446,8 @@ def _prefixed(prefix: str, metrics: dict) -> dict:
 
 
 def _describe(row: dict) -> str:
-    keys = ("train_loss", "val_loss", "test_loss", "test_accuracy")
-    return ", ".join(f"{k}={row[k]:.4f}" for k in keys if k in row)
+    keys = [k for k in row if k.endswith(("loss", "accuracy")) and isinstance(row[k], float)]
+    return ", ".join(f"{k}={row[k]:.4f}" for k in keys)
 
 
 def _write_metrics(path: Path, history: list[dict]) -> None:

@@ -11,8 +11,8 @@ global batches (to float32 rounding), with these documented differences:
   drawn for (B, H)). Without dropout or noise all four agree.
 - Batch norm. Sharded ``jit`` computes batch statistics over the global batch, like ``jit``.
   ``pmap``/``shard_map`` see only the device's rows: they match ``jit`` only when the batch
-  norm layer is given the axis name (``BatchNorm(axis_name="batch")`` under pmap,
-  ``axis_name="data"`` under shard_map) so it averages its statistics across devices.
+  norm layer is given the axis name (``BatchNorm(axis_name="data")``, the one device axis
+  name of both) so it averages its statistics across devices.
   The running statistics (``model_state``) are averaged across devices in both cases, so the
   replicas never drift apart.
 - Every device must hold the same number of real rows (unmasked batches, as ``fit`` makes):
@@ -27,11 +27,13 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
+from jaxnets.errors import InvalidArgumentError
 from jaxnets.train._state import TrainState
 from jaxnets.train._steps import _apply, _grads_and_metrics, _train_step, step_key
 
-PMAP_AXIS = "batch"
+# One name for the device axis on every path: pmap's axis and the mesh's axis.
 MESH_AXIS = "data"
+PMAP_AXIS = MESH_AXIS
 
 
 def _average_across(axis: str, grads, metrics, model_state):
@@ -59,15 +61,39 @@ def _device_step(axis: str, state: TrainState, batch):
 # ---------------------------------------------------------------------------------- pmap
 
 
+def _is_key(x) -> bool:
+    return isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key)
+
+
+def _map_key_data(fn, tree):
+    """``fn`` on every array; typed keys go through their raw ``key_data`` and are re-wrapped."""
+
+    def one(x):
+        if _is_key(x):
+            return jax.random.wrap_key_data(fn(jax.random.key_data(x)), impl=jax.random.key_impl(x))
+        return fn(x)
+
+    return jax.tree.map(one, tree)
+
+
 def replicate(state, devices=None):
-    """Copy a pytree onto each of ``devices`` (default: all local), adding a leading axis D."""
+    """Copy a pytree onto each of ``devices`` (default: all local), adding a leading axis D.
+
+    Each device receives its own copy straight from the source (``jax.device_put`` of the
+    value onto every device), assembled into one array sharded over D as pmap expects; no
+    D-times broadcast is built on one device first.
+    """
     devices = jax.local_devices() if devices is None else list(devices)
-    # One copy per device, laid out as pmap expects: leading axis D split over the devices.
     sharding = NamedSharding(Mesh(np.asarray(devices), (PMAP_AXIS,)), P(PMAP_AXIS))
-    return jax.tree.map(
-        lambda x: jax.device_put(jnp.broadcast_to(x, (len(devices), *jnp.shape(x))), sharding),
-        state,
-    )
+
+    def one(x):
+        x = jnp.asarray(x)[None]  # (1, ...): this device's slice of the (D, ...) array
+        shards = jax.device_put([x] * len(devices), devices)
+        return jax.make_array_from_single_device_arrays(
+            (len(devices), *x.shape[1:]), sharding, shards
+        )
+
+    return _map_key_data(one, state)
 
 
 def unreplicate(tree):
@@ -87,7 +113,7 @@ def shard_for_pmap(batch, num_devices: int):
         x = np.asarray(x) if not isinstance(x, jax.Array) else x
         b = x.shape[0]
         if b % num_devices:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"batch of {b} rows cannot be split evenly over {num_devices} devices; "
                 f"use a batch size divisible by {num_devices}"
             )
@@ -104,7 +130,7 @@ pmap_train_step = jax.pmap(_pmap_train_step, axis_name=PMAP_AXIS, donate_argnums
 pmap_train_step.__doc__ = """``(replicated state, (D, B/D, ...) batch) -> (state, metrics)``.
 
 Grads, metrics and float ``model_state`` are averaged over devices with ``lax.pmean`` on
-axis ``"batch"``; each device draws its dropout masks from ``fold_in(step_key, device)``.
+axis ``"data"``; each device draws its dropout masks from ``fold_in(step_key, device)``.
 The replicated state is donated. Metrics come back with a leading axis D (equal entries).
 """
 
@@ -124,7 +150,7 @@ def replicate_on_mesh(state, mesh: Mesh):
     if jax.process_count() == 1:
         return jax.device_put(state, sharding)
     # Multi-host: every process holds the same full value (same seed), and contributes it.
-    return jax.tree.map(
+    return _map_key_data(
         lambda x: jax.make_array_from_process_local_data(sharding, np.asarray(x)), state
     )
 
@@ -138,7 +164,9 @@ def process_rows(batch):
     def rows(x):
         b = x.shape[0]
         if b % count:
-            raise ValueError(f"global batch of {b} rows does not split over {count} processes")
+            raise InvalidArgumentError(
+                f"global batch of {b} rows does not split over {count} processes"
+            )
         return np.asarray(x[index * (b // count) : (index + 1) * (b // count)])
 
     return jax.tree.map(rows, batch)
@@ -154,7 +182,7 @@ def shard_batch(batch, mesh: Mesh):
     size = mesh.shape[MESH_AXIS]
     for x in jax.tree.leaves(batch):
         if x.shape[0] % size:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"batch of {x.shape[0]} rows cannot be split evenly over {size} devices"
             )
     if jax.process_count() == 1:
@@ -165,16 +193,17 @@ def shard_batch(batch, mesh: Mesh):
     )
 
 
-def sharded_train_step(mesh: Mesh):
-    """``step(state, batch) -> (state, metrics)``: ``train_step`` jitted over ``mesh``.
+def sharded_train_step(mesh: Mesh, step=_train_step):
+    """``step(state, batch) -> (state, metrics)`` jitted over ``mesh`` (default: the train step).
 
     The state (donated) and metrics are replicated, the batch split over ``"data"``; XLA
     inserts the gradient all-reduce. The model sees the global batch, so its dropout masks
-    and batch statistics equal plain ``jit``'s.
+    and batch statistics equal plain ``jit``'s. Any pure step function works this way (a
+    GAN's, a population's), since the partitioning is XLA's.
     """
     replicated, split = NamedSharding(mesh, P()), NamedSharding(mesh, P(MESH_AXIS))
     return jax.jit(
-        _train_step,
+        step,
         in_shardings=(replicated, split),
         out_shardings=(replicated, replicated),
         donate_argnums=0,

@@ -9,7 +9,6 @@ every member and the member's own result selected, so keep their number small).
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 import flax.linen as nn
@@ -20,9 +19,8 @@ import optax
 from flax import struct
 
 from jaxnets import optim
-from jaxnets.train._progress import Progress, Stopwatch
-from jaxnets.train._scan import epoch_batches
-from jaxnets.train._state import Objective, TrainState, init_state
+from jaxnets.errors import InvalidArgumentError
+from jaxnets.train._state import Objective, TrainState, init_state, typed_key
 from jaxnets.train._steps import _eval_step, _grads_and_metrics, _train_step, step_key
 
 # ---------------------------------------------------------------- per-example gradients
@@ -39,8 +37,8 @@ def per_example_grads(state: TrainState, batch):
 
     >>> import jax, numpy as np
     >>> from jaxnets import models, optim, train
-    >>> state = train.init_state(models.MLP((4, 2)), optim.create(optim.OptimizerConfig()),
-    ...     train.Objective(input_key="x"), (3,), key=jax.random.PRNGKey(0))
+    >>> state = train.init_state(models.MLP((4, 2)), optim.from_config(optim.OptimizerConfig()),
+    ...     train.Objective(input_key="x"), (3,), key=jax.random.key(0))
     >>> batch = {"x": np.ones((5, 3), np.float32), "label": np.zeros(5, np.int32)}
     >>> per_example_grads(state, batch)["dense_0"]["kernel"].shape
     (5, 3, 4)
@@ -85,10 +83,10 @@ class PopulationState(struct.PyTreeNode):
 def _population_tx(name: str):
     """``-lr * (direction + weight_decay * params)`` with lr and decay as state arrays.
 
-    The same update as ``optim.create(OptimizerConfig(name, lr, weight_decay=wd))`` (constant
+    The same update as ``optim.from_config(OptimizerConfig(name, lr, weight_decay=wd))`` (constant
     schedule), rearranged so both hyperparameters may be traced values.
     """
-    direction = optim.create(optim.OptimizerConfig(name, learning_rate=1.0))  # -direction
+    direction = optim.from_config(optim.OptimizerConfig(name, learning_rate=1.0))  # -direction
 
     def make(learning_rate, weight_decay):
         return optax.chain(
@@ -113,8 +111,8 @@ def init_population(
     """K members of ``model``: one per key, with per-member hyperparameters.
 
     Args:
-      keys: K PRNG keys (a (K, 2) array or a list); member k is initialised exactly as
-        ``init_state(..., key=keys[k])`` would.
+      keys: K PRNG keys (``jax.random.split(jax.random.key(0), K)`` or a list); member k is
+        initialised exactly as ``init_state(..., key=keys[k])`` would.
       optimizer: an optimizer name of :mod:`jaxnets.optim` (constant learning rate).
       learning_rate, weight_decay: a scalar for all members or K values.
       model_options: module attributes varying by member, e.g. ``{"dropout": [0.0, 0.5,
@@ -124,11 +122,11 @@ def init_population(
     >>> import jax
     >>> from jaxnets import models, train
     >>> pop = init_population(models.MLP((4, 2)), train.Objective(input_key="x"), (3,),
-    ...     keys=jax.random.split(jax.random.PRNGKey(0), 3), learning_rate=[0.1, 0.01, 0.001])
+    ...     keys=jax.random.split(jax.random.key(0), 3), learning_rate=[0.1, 0.01, 0.001])
     >>> pop.size, pop.state.params["dense_0"]["kernel"].shape
     (3, (3, 3, 4))
     """
-    keys = list(keys)
+    keys = [typed_key(k) for k in keys]
     size = len(keys)
     hyper = {"learning_rate": learning_rate, "weight_decay": weight_decay}
     hyper = {name: _per_member(name, value, size) for name, value in hyper.items()}
@@ -154,7 +152,7 @@ def _per_member(name: str, value, size: int) -> list:
     if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
         return [value] * size
     if len(value) != size:
-        raise ValueError(f"{name} has {len(value)} values for a population of {size}")
+        raise InvalidArgumentError(f"{name} has {len(value)} values for a population of {size}")
     return list(value)
 
 
@@ -181,6 +179,9 @@ def population_train_step(pstate: PopulationState, batch):
 
     The member's own key, hyperparameters and model variant are used, so member k follows
     exactly the run ``train_step`` would give it alone. The population state is donated.
+    Train a population with ``fit(pstate, train, test, config,
+    step=population_train_step, eval_fn=population_eval_step)``: each history row then
+    holds a list of K values per metric.
     """
 
     def one(state, index):
@@ -198,69 +199,3 @@ def population_eval_step(pstate: PopulationState, batch):
         return _switch(pstate.models, index, _eval_step, state, batch)
 
     return jax.vmap(one)(pstate.state, pstate.model_index)
-
-
-class PopulationHistories(list):
-    """K histories (one list of epoch rows per member); ``.state`` is the trained population."""
-
-    state: PopulationState
-
-
-@dataclass(frozen=True)
-class PopulationFitConfig:
-    """Epochs, batch size and shuffling seed shared by every member."""
-
-    epochs: int = 10
-    batch_size: int = 128
-    seed: int = 0
-    progress: bool = False
-
-
-def fit_population(
-    pstate: PopulationState,
-    train: dict,
-    test: dict | None = None,
-    config: PopulationFitConfig = PopulationFitConfig(),
-) -> PopulationHistories:
-    """Train every member on the same batches (order from ``config.seed``) for all epochs.
-
-    Returns K histories of rows ``{"epoch", "step", "train_loss", ["train_accuracy"],
-    ["test_loss", "test_accuracy"]}`` (train metrics are means over the epoch's steps,
-    test metrics over the whole split), with the trained population as ``.state``.
-    """
-    progress = Progress(config.progress)
-    n = len(next(iter(train.values())))
-    batch_size = min(config.batch_size, n)
-    histories = PopulationHistories([] for _ in range(pstate.size))
-    compiled = False
-    for epoch in range(config.epochs):
-        step_metrics = []
-        for batch in epoch_batches(train, batch_size, seed=config.seed, epoch=epoch):
-            with Stopwatch() as sw:
-                pstate, metrics = population_train_step(pstate, batch)
-            if not compiled:
-                progress.compiled("population_train_step (with its first step)", sw.seconds)
-                compiled = True
-            step_metrics.append(metrics)
-        train_means = jax.tree.map(lambda *m: np.mean(m, axis=0), *jax.device_get(step_metrics))
-        test_means = _population_evaluate(pstate, test) if test is not None else {}
-        for k, history in enumerate(histories):
-            row = {"epoch": epoch + 1, "step": int(pstate.state.step[k])}
-            row.update({f"train_{m}": float(v[k]) for m, v in train_means.items() if m != "count"})
-            row.update({f"test_{m}": float(v[k]) for m, v in test_means.items() if m != "count"})
-            history.append(row)
-    histories.state = pstate
-    return histories
-
-
-def _population_evaluate(pstate: PopulationState, split: dict, batch_size: int = 1000):
-    n = len(next(iter(split.values())))
-    totals, count = {}, 0
-    for start in range(0, n, batch_size):
-        batch = {k: np.asarray(v)[start : start + batch_size] for k, v in split.items()}
-        rows = len(next(iter(batch.values())))
-        metrics = jax.device_get(population_eval_step(pstate, batch))
-        for name, value in metrics.items():
-            totals[name] = totals.get(name, 0.0) + np.asarray(value) * rows
-        count += rows
-    return {name: total / count for name, total in totals.items()}

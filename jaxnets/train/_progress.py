@@ -20,6 +20,11 @@ class Progress:
         if self.enabled:
             print(f"compiled {what} in {seconds:.2f} s", file=sys.stderr, flush=True)
 
+    def note(self, message: str) -> None:
+        """A line of its own (early stopping, resuming), when enabled."""
+        if self.enabled:
+            print(message, file=sys.stderr, flush=True)
+
     def start_epoch(self, epoch: int, epochs: int, examples: int) -> None:
         if self.enabled:
             self._bar = tqdm(

@@ -86,7 +86,7 @@ def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> 
     if config.fit.validation_fraction:  # fit holds these out of the training split
         n_train -= holdout_size(n_train, config.fit.validation_fraction)
     steps = config.fit.epochs * num_batches(n_train, min(config.fit.batch_size, n_train), "drop")
-    tx = optim.create(config.optimizer, total_steps=max(steps, 1))
+    tx = optim.from_config(config.optimizer, total_steps=max(steps, 1))
     objective = Objective(
         loss=spec.loss,
         target=spec.target,
@@ -100,7 +100,7 @@ def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> 
         tx,
         objective,
         dataset.input_shape,
-        key=jax.random.PRNGKey(config.fit.seed),
+        key=jax.random.key(config.fit.seed),
         dtype=dtype,
     )
     if workdir is not None:

@@ -1,5 +1,6 @@
 """The training state: one immutable pytree holding everything a step reads and writes."""
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ import optax
 from flax import struct
 
 from jaxnets import losses
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,11 @@ class Objective:
     def __post_init__(self):
         losses.get_per_example(self.loss)  # fail early on an unknown name
         if self.target not in ("label", "input"):
-            raise ValueError(f"target must be 'label' or 'input', got {self.target!r}")
+            raise InvalidArgumentError(f"target must be 'label' or 'input', got {self.target!r}")
         if self.l1 < 0 or self.l2 < 0:
-            raise ValueError(f"penalty weights must be >= 0, got l1={self.l1}, l2={self.l2}")
+            raise InvalidArgumentError(
+                f"penalty weights must be >= 0, got l1={self.l1}, l2={self.l2}"
+            )
 
     @property
     def has_accuracy(self) -> bool:
@@ -75,6 +79,45 @@ class TrainState(struct.PyTreeNode):
     input_spec: InputSpec = struct.field(pytree_node=False)
 
 
+def typed_key(key) -> jax.Array:
+    """``key`` as a typed PRNG key (``jax.random.key``); legacy uint32 (2,) keys are wrapped.
+
+    >>> typed_key(jax.random.PRNGKey(0)).dtype == jax.random.key(0).dtype
+    True
+    """
+    if isinstance(key, jax.Array) and jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
+        return key
+    data = jnp.asarray(key)
+    if data.dtype != jnp.uint32 or data.shape[-1:] != (2,):
+        raise InvalidTypeError(
+            f"key must be a PRNG key, e.g. jax.random.key(0); got dtype {data.dtype} and "
+            f"shape {data.shape}"
+        )
+    return jax.random.wrap_key_data(data)
+
+
+def takes_train_flag(model: nn.Module) -> bool:
+    """Whether ``model.__call__`` has a ``train`` keyword (dropout, batch norm switch on it).
+
+    Flax modules wrapped from NNX (``flax.nnx.bridge.ToLinen``) are asked about the NNX
+    class's own ``__call__``.
+    """
+    cls = getattr(model, "nnx_class", type(model))
+    return "train" in inspect.signature(cls.__call__).parameters
+
+
+@dataclass(frozen=True)
+class _WithoutTrainFlag:
+    """``fn`` called without the ``train`` keyword; equal wrappers of equal functions hash
+    alike, so jit's cache is shared between states of the same model."""
+
+    fn: Callable
+
+    def __call__(self, variables, *args, train: bool = False, **kwargs):
+        del train  # the model behaves the same in training and inference
+        return self.fn(variables, *args, **kwargs)
+
+
 def init_state(
     model: nn.Module,
     tx: optax.GradientTransformation,
@@ -86,14 +129,35 @@ def init_state(
 ) -> TrainState:
     """Initialise ``model`` for per-example inputs of ``input_shape`` and wrap it in a state.
 
-    ``key`` is split by purpose: ``init_key`` for the parameters, ``train_key`` kept in the
-    state for per-step randomness (dropout).
+    The module contract: ``model.apply(variables, x)`` maps a batch (B, *input_shape) to
+    outputs the objective's loss takes ((B, K) logits for classification, the input's shape
+    for reconstruction). Optional, and used when present:
+
+    - a ``train: bool`` keyword on ``__call__``: True in training steps (dropout on, batch
+      statistics updated), False in evaluation; a model without it is called without it;
+    - variable collections besides ``params`` (e.g. ``batch_stats``): kept in
+      ``state.model_state`` and updated by training steps;
+    - scalars sown into ``"losses"`` (``self.sow("losses", name, value)``): added to the loss;
+    - rng streams ``"dropout"`` and ``"noise"``, derived per step from ``state.key``.
+
+    Flax NNX modules train through ``flax.nnx.bridge.ToLinen``.
+
+    ``key`` (typed, ``jax.random.key``; a legacy ``PRNGKey`` is converted) is split by
+    purpose: ``init_key`` for the parameters, ``train_key`` kept in the state for per-step
+    randomness.
     """
-    init_key, train_key = jax.random.split(key)
+    init_key, train_key = jax.random.split(typed_key(key))
     x = jnp.zeros((1, *input_shape), dtype)
+    apply_fn = model.apply if takes_train_flag(model) else _WithoutTrainFlag(model.apply)
     # jit: one compilation instead of op-by-op dispatch of every initializer.
-    init = jax.jit(model.init, static_argnames="train")
+    init_fn = model.init if takes_train_flag(model) else _WithoutTrainFlag(model.init)
+    init = jax.jit(init_fn, static_argnames="train")
     variables = dict(init({"params": init_key, "dropout": init_key}, x, train=False))
+    if "params" not in variables:
+        raise InvalidArgumentError(
+            f"{type(model).__name__} has no parameters to train (init returned the "
+            f"collections {sorted(variables)})"
+        )
     params = variables.pop("params")
     # Values sown during init are not state: keeping them would add them to every step's loss.
     variables.pop("losses", None)
@@ -103,7 +167,7 @@ def init_state(
         opt_state=tx.init(params),
         model_state=variables,
         key=train_key,
-        apply_fn=model.apply,
+        apply_fn=apply_fn,
         tx=tx,
         objective=objective,
         input_spec=InputSpec(tuple(input_shape), jnp.dtype(dtype).name),

@@ -2,8 +2,11 @@
 
 A batch is a dict with inputs (B, ...) under ``state.objective.input_key`` (``"image"``),
 ``"label"`` (B,) integer targets and, for padded batches, a boolean ``"mask"`` (B,) marking
-real rows. Metrics are batch means over real rows, plus ``"count"`` (the number of real
-rows) so epochs aggregate exactly.
+real rows. Sequence batches may carry ``"length"`` int (B,): the number of real time steps;
+the sequence loss and accuracy then count only those, and examples weigh by their length,
+so the loss is the mean per real token (nats per character for a language model).
+Metrics are weighted means over real rows, plus ``"count"`` (the total weight) so epochs
+aggregate exactly.
 
 Models may add terms to the objective by sowing scalars into the ``"losses"`` collection
 (``self.sow("losses", "kl", value)``: a VAE's KL term, a sparse code's L1 activity penalty).
@@ -17,10 +20,13 @@ import numpy as np
 import optax
 
 from jaxnets import losses
+from jaxnets.data import MASK_KEY
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 from jaxnets.train._state import TrainState
 
 LABEL_KEY = "label"
-MASK_KEY = "mask"
+LENGTH_KEY = "length"
+SEQUENCE_LOSS = "sequence_softmax_cross_entropy"
 
 
 def check_batch(state: TrainState, batch) -> None:
@@ -28,27 +34,27 @@ def check_batch(state: TrainState, batch) -> None:
     input_key = state.objective.input_key
     for key in (input_key, LABEL_KEY) if state.objective.target == "label" else (input_key,):
         if key not in batch:
-            raise KeyError(f"batch has no {key!r} entry (keys: {sorted(batch)})")
+            raise InvalidArgumentError(f"batch has no {key!r} entry (keys: {sorted(batch)})")
     x = batch[input_key]
     spec = state.input_spec
     if tuple(x.shape[1:]) != spec.shape:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"input batch has per-example shape {tuple(x.shape[1:])} but the model was "
             f"initialised for {spec.shape}; reshape the data or re-create the state with "
             f"input_shape={tuple(x.shape[1:])}."
         )
     want_float = jnp.issubdtype(jnp.dtype(spec.dtype), jnp.floating)
     if want_float and not jnp.issubdtype(x.dtype, jnp.floating):
-        raise TypeError(
+        raise InvalidTypeError(
             f"inputs must be floating point (got {x.dtype}); normalise pixels to [0, 1] "
             "float32 first (the jaxnets.data loaders do)."
         )
     if not want_float and not jnp.issubdtype(x.dtype, jnp.integer):
-        raise TypeError(f"this model takes integer token ids, got inputs of dtype {x.dtype}")
+        raise InvalidTypeError(f"this model takes integer token ids, got inputs of dtype {x.dtype}")
     if state.objective.target == "label":
         y = batch[LABEL_KEY]
         if y.shape[:1] != x.shape[:1]:
-            raise ValueError(f"{len(y)} labels for {len(x)} inputs in one batch")
+            raise InvalidArgumentError(f"{len(y)} labels for {len(x)} inputs in one batch")
 
 
 AUX_LOSSES = "losses"
@@ -76,9 +82,16 @@ def _metrics(state: TrainState, outputs, batch, aux_loss=None):
     objective = state.objective
     x = batch[objective.input_key]
     target = batch[LABEL_KEY] if objective.target == "label" else x
-    per_example = losses.get_per_example(objective.loss)(outputs, target)
+    loss_fn = losses.get_per_example(objective.loss)
     mask = batch.get(MASK_KEY)
-    weights = jnp.ones_like(per_example) if mask is None else mask.astype(per_example.dtype)
+    weights = jnp.ones(outputs.shape[:1]) if mask is None else mask.astype(jnp.float32)
+    lengths = batch.get(LENGTH_KEY) if objective.loss == SEQUENCE_LOSS else None
+    if lengths is not None:
+        per_example = loss_fn(outputs, target, lengths=lengths)  # mean over real steps
+        weights = weights * lengths.astype(weights.dtype)  # so the batch mean is per token
+    else:
+        per_example = loss_fn(outputs, target)
+    weights = weights.astype(per_example.dtype)
     count = jnp.sum(weights)
     metrics = {"loss": jnp.sum(per_example * weights) / count, "count": count}
     if aux_loss is not None:
@@ -86,7 +99,12 @@ def _metrics(state: TrainState, outputs, batch, aux_loss=None):
         metrics["loss"] = metrics["loss"] + aux_loss
     if objective.has_accuracy:
         correct = (jnp.argmax(outputs, axis=-1) == target).astype(per_example.dtype)
-        correct = correct.reshape(correct.shape[0], -1).mean(axis=-1)  # (B,) also for (B, T)
+        correct = correct.reshape(correct.shape[0], -1)  # (B, T); T = 1 for classifiers
+        if lengths is not None:
+            real = jnp.arange(correct.shape[1])[None, :] < lengths[:, None]
+            correct = jnp.where(real, correct, 0.0).sum(-1) / jnp.maximum(lengths, 1)
+        else:
+            correct = correct.mean(axis=-1)
         metrics["accuracy"] = jnp.sum(correct * weights) / count
     return metrics
 
@@ -148,7 +166,27 @@ def _eval_step(state: TrainState, batch):
 # The state is donated: its old buffers are reused for the new state (no second copy of
 # params and optimizer moments alive at once).
 train_step = jax.jit(_train_step, donate_argnums=0)
+train_step.__doc__ = """One compiled training step: ``(state, batch) -> (state, metrics)``.
+
+Args:
+  state: a :class:`TrainState`; **donated**: its buffers are reused, do not read it after.
+  batch: dict with inputs (B, ...) under ``state.objective.input_key``, ``"label"`` (B,)
+    int (classification), optional ``"mask"`` bool (B,) and ``"length"`` int (B,).
+
+Returns:
+  The state after one optimizer update (``step + 1``), and scalar metrics: ``loss`` (the
+  objective, with sown losses but without the L1/L2 penalty), ``accuracy`` (classifiers),
+  ``aux_loss`` (if the model sows losses), ``grad_norm`` and ``count``. Randomness comes from
+  ``fold_in(state.key, state.step)``.
+"""
 eval_step = jax.jit(_eval_step)
+eval_step.__doc__ = """Metrics of ``state`` on one batch in inference mode.
+
+``(state, batch) -> metrics``.
+
+The same metrics as :data:`train_step` (without ``grad_norm``), rows with ``mask`` False
+excluded; the state is not changed or donated.
+"""
 
 
 @jax.jit
@@ -158,16 +196,27 @@ def predict(state: TrainState, x: jax.Array) -> jax.Array:
     return out
 
 
-def mean_metrics(metrics: list[dict]) -> dict[str, float]:
-    """Aggregate per-batch metrics into count-weighted means (host floats)."""
+def mean_metrics(metrics: list[dict]) -> dict:
+    """Aggregate per-batch metrics into ``count``-weighted means, on the host.
+
+    Scalars give floats; metrics with a leading axis (a population's K members) give lists
+    of K floats, each member weighted by its own count.
+
+    >>> mean_metrics([{"loss": 1.0, "count": 3}, {"loss": 3.0, "count": 1}])
+    {'count': 4, 'loss': 1.5}
+    """
     if not metrics:
         return {}
     host = jax.device_get(metrics)
-    counts = np.array([float(m["count"]) for m in host])
-    total = counts.sum()
-    out = {"count": int(total)}
+    counts = np.stack([np.asarray(m["count"], np.float64) for m in host])  # (S,) or (S, K)
+    total = counts.sum(axis=0)
+    out = {"count": _to_python(total, int)}
     for name in host[0]:
         if name != "count":
-            values = np.array([float(m[name]) for m in host])
-            out[name] = float((values * counts).sum() / total)
+            values = np.stack([np.asarray(m[name], np.float64) for m in host])
+            out[name] = _to_python((values * counts).sum(axis=0) / total, float)
     return out
+
+
+def _to_python(value: np.ndarray, kind):
+    return kind(value) if np.ndim(value) == 0 else [kind(v) for v in value]

@@ -39,10 +39,10 @@ def batches():
 
 
 def initial_state():
-    tx = optim.create(optim.OptimizerConfig("adam", 0.05))
+    tx = optim.from_config(optim.OptimizerConfig("adam", 0.05))
     objective = train.Objective(input_key="x")
     model = models.MLP((8, CLASSES))
-    return train.init_state(model, tx, objective, (FEATURES,), key=jax.random.PRNGKey(0))
+    return train.init_state(model, tx, objective, (FEATURES,), key=jax.random.key(0))
 
 
 def split():
@@ -51,8 +51,8 @@ def split():
     return {key: np.concatenate([b[key] for b in parts]) for key in parts[0]}
 
 
-def fit(workdir=None):
-    config = train.FitConfig(epochs=2, batch_size=BATCH, progress=False, parallel="sharded")
+def fit(workdir=None, epochs=2):
+    config = train.FitConfig(epochs=epochs, batch_size=BATCH, progress=False, parallel="sharded")
     return train.fit(initial_state(), split(), split(), config, workdir=workdir)
 
 
@@ -80,8 +80,10 @@ def main(out: Path) -> None:
     if jax.process_index() == 0:
         np.savez(out / "params.npz", **flat_params(state))
     history = fit(out / "fit").history
+    resumed = fit(out / "fit", epochs=3).history  # typed keys restored across processes
     if jax.process_index() == 0:
         (out / "history.json").write_text(json.dumps(history))
+        (out / "resumed.json").write_text(json.dumps(resumed))
     jax.distributed.shutdown()
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from jaxnets import train
+from jaxnets.train import _distributed
 from tests.tolerances import tol
 from tests.train import multihost_worker as worker
 
@@ -45,9 +46,9 @@ def _launch(out: Path, processes: int = 2) -> list[str]:
             env = {
                 **os.environ,
                 "PYTHONPATH": str(ROOT),
-                train.ENV_COORDINATOR: f"127.0.0.1:{port}",
-                train.ENV_NUM_PROCESSES: str(processes),
-                train.ENV_PROCESS_ID: str(index),
+                _distributed.ENV_COORDINATOR: f"127.0.0.1:{port}",
+                _distributed.ENV_NUM_PROCESSES: str(processes),
+                _distributed.ENV_PROCESS_ID: str(index),
             }
             procs.append(
                 subprocess.Popen(
@@ -94,8 +95,18 @@ def test_two_processes_match_one(tmp_path):
         np.testing.assert_allclose(
             [r[key] for r in history], [r[key] for r in alone], rtol=tol("float32", "values")
         )
+    # Rerun for 3 epochs: every process resumes from the epoch-2 checkpoint (typed keys
+    # restored) and ends where an uninterrupted 3-epoch run does.
+    resumed = json.loads((tmp_path / "resumed.json").read_text())
+    straight = worker.fit(epochs=3).history
+    assert [r["step"] for r in resumed] == [3, 6, 9]
+    np.testing.assert_allclose(
+        [r["test_loss"] for r in resumed],
+        [r["test_loss"] for r in straight],
+        rtol=tol("float32", "values"),
+    )
     lines = (tmp_path / "fit" / "metrics.jsonl").read_text().splitlines()
-    assert [json.loads(line)["epoch"] for line in lines] == [1, 2]
+    assert [json.loads(line)["epoch"] for line in lines] == [1, 2, 3]
 
 
 def test_distributed_config_from_the_environment():

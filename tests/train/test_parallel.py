@@ -14,14 +14,14 @@ import jax
 import numpy as np
 import pytest
 
-from jaxnets import layers, optim, train
+from jaxnets import data, layers, optim, train
 from tests.tolerances import tol
 
 DEVICES = 4
 STEPS, BATCH, FEATURES, CLASSES = 3, 8, 5, 3
 PATHS = ("jit", "scan", "pmap", "sharded", "shard_map")
 # The axis a batch-norm layer must average over on each path (None: it sees the global batch).
-BN_AXIS = {"pmap": "batch", "shard_map": "data"}
+BN_AXIS = {"pmap": "data", "shard_map": "data"}
 
 
 class Net(nn.Module):
@@ -56,19 +56,19 @@ def _batches():
 
 
 def _state(model):
-    tx = optim.create(optim.OptimizerConfig("adam", 0.05))
+    tx = optim.from_config(optim.OptimizerConfig("adam", 0.05))
     objective = train.Objective(input_key="x")
-    return train.init_state(model, tx, objective, (FEATURES,), key=jax.random.PRNGKey(0))
+    return train.init_state(model, tx, objective, (FEATURES,), key=jax.random.key(0))
 
 
 def _scan_data(batches, seed=0):
     """A split whose epoch-0 order under ``seed`` is exactly ``batches``, one after another."""
     stacked = {k: np.concatenate([b[k] for b in batches]) for k in batches[0]}
-    order = np.asarray(train.epoch_permutation(STEPS * BATCH, seed=seed, epoch=0))
-    data = {k: np.empty_like(v) for k, v in stacked.items()}
+    order = np.asarray(data.epoch_permutation(STEPS * BATCH, seed=seed, epoch=0))
+    split = {k: np.empty_like(v) for k, v in stacked.items()}
     for k, v in stacked.items():
-        data[k][order] = v  # so data[order[i]] is the i-th row of the batches
-    return data
+        split[k][order] = v  # so split[order[i]] is the i-th row of the batches
+    return split
 
 
 @functools.cache
@@ -83,8 +83,8 @@ def _run(path: str, dropout: float = 0.0, batch_norm: bool = False, axis: bool =
             state, metrics = train.train_step(state, batch)
             losses.append(metrics["loss"])
     elif path == "scan":
-        data = jax.device_put(_scan_data(batches))
-        state, metrics = train.scan_epoch(state, data, batch_size=BATCH, epoch=0, seed=0)
+        resident = jax.device_put(_scan_data(batches))
+        state, metrics = train.scan_epoch(state, resident, batch_size=BATCH, epoch=0, seed=0)
         losses = list(metrics["loss"])
     elif path == "pmap":
         state = train.replicate(state)

@@ -43,10 +43,10 @@ def test_per_example_grads_equal_a_loop_of_single_example_grads():
     model = models.MLP((8, CLASSES))
     state = train.init_state(
         model,
-        optim.create(optim.OptimizerConfig("sgd", 0.1)),
+        optim.from_config(optim.OptimizerConfig("sgd", 0.1)),
         train.Objective(input_key="x", l2=0.01),
         (FEATURES,),
-        key=jax.random.PRNGKey(0),
+        key=jax.random.key(0),
     )
     batch = _split(6)
     grads = train.per_example_grads(state, batch)
@@ -72,7 +72,7 @@ RATES = [0.0, 0.3, 0.0, 0.3]
 
 
 def _population(k=4, optimizer="adam"):
-    keys = jax.random.split(jax.random.PRNGKey(0), k)
+    keys = jax.random.split(jax.random.key(0), k)
     return train.init_population(
         Net(),
         train.Objective(input_key="x"),
@@ -86,11 +86,11 @@ def _population(k=4, optimizer="adam"):
 
 
 def _separate(k, optimizer="adam"):
-    keys = jax.random.split(jax.random.PRNGKey(0), 4)
+    keys = jax.random.split(jax.random.key(0), 4)
     config = optim.OptimizerConfig(optimizer, LRS[k], weight_decay=DECAYS[k])
     return train.init_state(
         Net(RATES[k]),
-        optim.create(config),
+        optim.from_config(config),
         train.Objective(input_key="x"),
         (FEATURES,),
         key=keys[k],
@@ -121,24 +121,40 @@ def test_population_equals_separate_runs():
     assert not np.allclose(*kernels)
 
 
-def test_fit_population_returns_k_histories_matching_fit():
+@pytest.mark.parametrize("scan", [False, True], ids=["stepped", "scanned"])
+def test_fit_over_a_population_matches_fit_of_each_member(scan):
+    # The one loop trains a population through its step: rows hold K values per metric.
     split, test = _split(40), _split(20, seed=9)
-    histories = train.fit_population(
-        _population(k=2), split, test, train.PopulationFitConfig(epochs=2, batch_size=8)
+    config = train.FitConfig(epochs=2, batch_size=8, progress=False, scan=scan)
+    result = train.fit(
+        _population(k=2),
+        split,
+        test,
+        config,
+        step=train.population_train_step,
+        eval_fn=train.population_eval_step,
     )
-    assert len(histories) == 2
-    for k, history in enumerate(histories):
-        config = train.FitConfig(epochs=2, batch_size=8, progress=False)
+    assert [r["epoch"] for r in result.history] == [1, 2]
+    assert [r["step"] for r in result.history] == [5, 10]
+    for k in range(2):
         alone = train.fit(_separate(k), split, test, config)
-        assert [r["epoch"] for r in history] == [1, 2]
-        assert [r["step"] for r in history] == [5, 10]
-        _assert_trees_close(histories.state.member(k).params, alone.state.params)
+        _assert_trees_close(result.state.member(k).params, alone.state.params)
         for key in ("train_loss", "test_loss", "test_accuracy"):
             np.testing.assert_allclose(
-                [r[key] for r in history],
+                [r[key][k] for r in result.history],
                 [r[key] for r in alone.history],
                 rtol=tol("float32", "values"),
             )
+
+
+def test_population_evaluate_pads_the_last_batch_and_counts_every_example():
+    # 23 examples in batches of 10: the padded last batch must count 3 rows, not 10.
+    pop, split = _population(k=2), _split(23, seed=4)
+    metrics = train.evaluate(pop, split, 10, eval_fn=train.population_eval_step)
+    assert metrics["count"] == [23, 23]
+    for k in range(2):
+        alone = train.evaluate(pop.member(k), split, 23)
+        np.testing.assert_allclose(metrics["loss"][k], alone["loss"], rtol=tol("float32", "values"))
 
 
 def test_population_hyperparameters_must_match_its_size():
@@ -147,6 +163,6 @@ def test_population_hyperparameters_must_match_its_size():
             Net(),
             train.Objective(input_key="x"),
             (FEATURES,),
-            keys=jax.random.split(jax.random.PRNGKey(0), 3),
+            keys=jax.random.split(jax.random.key(0), 3),
             learning_rate=[0.1, 0.2],
         )

@@ -5,14 +5,15 @@ import optax
 import pytest
 
 from jaxnets import models, optim, train
+from jaxnets.train._steps import check_batch
 from tests.tolerances import tol
 
 
 def _state(model=None, lr=0.1, loss="softmax_cross_entropy", shape=(4,), **objective):
     model = model or models.MLP((8, 3))
-    tx = optim.create(optim.OptimizerConfig("sgd", lr))
+    tx = optim.from_config(optim.OptimizerConfig("sgd", lr))
     return train.init_state(
-        model, tx, train.Objective(loss=loss, **objective), shape, key=jax.random.PRNGKey(0)
+        model, tx, train.Objective(loss=loss, **objective), shape, key=jax.random.key(0)
     )
 
 
@@ -118,7 +119,7 @@ def test_dropout_key_is_folded_per_step():
             TypeError,
             "floating point",
         ),
-        ({"image": np.zeros((2, 4), np.float32)}, KeyError, "label"),
+        ({"image": np.zeros((2, 4), np.float32)}, ValueError, "label"),
         (
             {"image": np.zeros((2, 4), np.float32), "label": np.zeros(3, np.int32)},
             ValueError,
@@ -128,7 +129,7 @@ def test_dropout_key_is_folded_per_step():
 )
 def test_check_batch_explains_bad_input(batch, error, match):
     with pytest.raises(error, match=match):
-        train.check_batch(_state(), batch)
+        check_batch(_state(), batch)
 
 
 def test_predict_matches_apply():
