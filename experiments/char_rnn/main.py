@@ -24,7 +24,7 @@ except ImportError:  # python experiments/char_rnn/main.py
     from config import get_config
 
 from jaxnets import data, models
-from jaxnets.train import Objective, init_state, train_step
+from jaxnets.train import FitConfig, Objective, fit, init_state
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -37,39 +37,11 @@ QUICK_NAMES = (
 ).split()
 
 
-def heldout_nats_per_char(model, params, split, batch_size: int = 1024) -> float:
-    """Mean -log p(next char) over the real characters of ``split`` (letters + end token).
-
-    Positions after a name's end token are padding; they are excluded, so this is the
-    loss per character of the names themselves.
-    """
-
-    @jax.jit
-    def total(tokens, labels, lengths):
-        logp = jax.nn.log_softmax(model.apply({"params": params}, tokens))  # (B, T, V)
-        nll = -jnp.take_along_axis(logp, labels[..., None], axis=-1)[..., 0]  # (B, T)
-        real = jnp.arange(tokens.shape[1])[None, :] < lengths[:, None]  # (B, T)
-        return jnp.sum(nll * real)
-
-    n = len(split["x"])
-    nats = sum(
-        float(
-            total(
-                split["x"][i : i + batch_size],
-                split["label"][i : i + batch_size],
-                split["length"][i : i + batch_size],
-            )
-        )
-        for i in range(0, n, batch_size)
-    )
-    return nats / float(split["length"].sum())
-
-
 def plot_curves(history: list[dict], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6, 4))
     steps = [row["step"] for row in history]
-    ax.plot(steps, [row["train_nats_per_char"] for row in history], label="train")
-    ax.plot(steps, [row["test_nats_per_char"] for row in history], label="held-out")
+    ax.plot(steps, [row["train_loss"] for row in history], label="train (epoch mean)")
+    ax.plot(steps, [row["test_loss"] for row in history], label="held-out")
     ax.axhline(2.2, color="gray", linestyle="--", linewidth=0.8, label="2.2 target")
     ax.set(xlabel="step", ylabel="nats / character", title="char-level GRU on names")
     ax.grid(alpha=0.3)
@@ -94,15 +66,13 @@ def main(argv: list[str] | None = None) -> dict:
     start = time.perf_counter()
     dataset = data.load_dataset("names", data_dir=data_dir, seed=config.seed)
     train, test = dataset.train, dataset.test
-    # The train curve is measured on a fixed random subset as large as the test set (cheaper;
-    # not the first rows: names.txt is sorted by popularity).
-    probe = np.random.default_rng(config.seed).permutation(len(train["x"]))[: len(test["x"])]
-    train_probe = data.gather(train, probe)
-
     model = models.CharLM(
         vocab_size=dataset.num_classes, hidden=config.hidden, cell=config.cell, embed=config.embed
     )
-    tx = optax.adam(optax.cosine_decay_schedule(config.learning_rate, config.steps, alpha=0.05))
+    total_steps = config.epochs * (len(train["x"]) // config.batch_size)
+    tx = optax.adam(optax.cosine_decay_schedule(config.learning_rate, total_steps, alpha=0.05))
+    # The sequence loss counts each name's real characters only (its "length"), and examples
+    # weigh by their length: train and test losses are nats per character.
     objective = Objective(loss="sequence_softmax_cross_entropy", input_key="x")
     state = init_state(
         model,
@@ -112,28 +82,19 @@ def main(argv: list[str] | None = None) -> dict:
         key=jax.random.key(config.seed),
         dtype=jnp.int32,
     )
-
-    history, step, epoch = [], 0, 0
-    while step < config.steps:
-        for batch in data.batches(train, config.batch_size, seed=config.seed, epoch=epoch):
-            batch = {"x": batch["x"], "label": batch["label"]}  # the step needs no lengths
-            state, _ = train_step(state, batch)
-            step += 1
-            if step % config.eval_every == 0 or step == config.steps:
-                row = {
-                    "step": step,
-                    "train_nats_per_char": heldout_nats_per_char(model, state.params, train_probe),
-                    "test_nats_per_char": heldout_nats_per_char(model, state.params, test),
-                    "elapsed_s": time.perf_counter() - start,
-                }
-                history.append(row)
-                print(
-                    f"step {step}: train {row['train_nats_per_char']:.3f}, held-out "
-                    f"{row['test_nats_per_char']:.3f} nats/char ({row['elapsed_s']:.0f} s)"
-                )
-            if step == config.steps:
-                break
-        epoch += 1
+    fit_config = FitConfig(
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        progress=not args.quick,
+    )
+    result = fit(state, train, test, fit_config)
+    state, history = result.state, result.history
+    for row in history:
+        print(
+            f"epoch {row['epoch']} (step {row['step']}): train {row['train_loss']:.3f}, "
+            f"held-out {row['test_loss']:.3f} nats/char"
+        )
     train_seconds = time.perf_counter() - start
 
     prefix = jnp.full((config.num_samples, 1), data.END_TOKEN, jnp.int32)  # the start token
@@ -160,8 +121,8 @@ def main(argv: list[str] | None = None) -> dict:
         "num_params": int(sum(p.size for p in jax.tree.leaves(state.params))),
         "train_names": len(train["x"]),
         "test_names": len(test["x"]),
-        "heldout_nats_per_char": history[-1]["test_nats_per_char"],
-        "train_nats_per_char": history[-1]["train_nats_per_char"],
+        "heldout_nats_per_char": history[-1]["test_loss"],
+        "train_nats_per_char": history[-1]["train_loss"],
         "train_s": train_seconds,
         "num_samples": len(names),
         "novel_fraction": novel,
@@ -170,7 +131,8 @@ def main(argv: list[str] | None = None) -> dict:
     }
     (args.out / "metrics.json").write_text(json.dumps(summary, indent=2))
     print(
-        f"held-out {summary['heldout_nats_per_char']:.3f} nats/char after {step} steps "
+        f"held-out {summary['heldout_nats_per_char']:.3f} nats/char after "
+        f"{history[-1]['step']} steps "
         f"({train_seconds:.0f} s); {novel:.1%} of {len(names)} samples are not training "
         f"names ({novel_all:.1%} in no split)"
     )

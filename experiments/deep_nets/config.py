@@ -8,7 +8,8 @@ class DeepNetsConfig:
     """One run: the same depth and width for every kind, the same optimizer and budget.
 
     ``depth`` hidden layers of ``width`` units (residual: depth / 2 two-layer blocks), trained
-    with SGD + momentum for ``steps`` steps of ``batch_size`` examples.
+    with SGD + momentum for ``epochs`` epochs of ``batch_size`` examples (MNIST: 468 steps
+    an epoch at 128).
     """
 
     dataset: str = "mnist"
@@ -21,8 +22,8 @@ class DeepNetsConfig:
     learning_rate: float = 0.05
     momentum: float = 0.9
     batch_size: int = 128
-    steps: int = 1000
+    epochs: int = 2
     seed: int = 0
 
 
-QUICK = DeepNetsConfig(dataset="digits", steps=150, batch_size=64)
+QUICK = DeepNetsConfig(dataset="digits", epochs=7, batch_size=64)

@@ -23,7 +23,7 @@ from jaxnets import data, models, train
 
 
 def run_kind(kind: str, config: DeepNetsConfig, dataset) -> dict:
-    """Train one kind for ``config.steps`` steps; loss per step and final test metrics."""
+    """Train one kind for ``config.epochs`` epochs; loss per step and final test metrics."""
     model = models.DeepMLP(
         depth=config.depth,
         width=config.width,
@@ -38,30 +38,26 @@ def run_kind(kind: str, config: DeepNetsConfig, dataset) -> dict:
         model, tx, train.Objective(), dataset.input_shape, key=jax.random.key(config.seed)
     )
     n_params = train.num_params(state.params)
-    losses, grad_norms = [], []
+    fit_config = train.FitConfig(
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        progress=False,
+        record_steps=True,
+    )
     start = time.perf_counter()
-    epoch = 0
-    while len(losses) < config.steps:
-        for batch in data.batches(
-            dataset.train, config.batch_size, seed=config.seed, epoch=epoch, remainder="drop"
-        ):
-            state, metrics = train.train_step(state, batch)
-            losses.append(metrics["loss"])
-            grad_norms.append(metrics["grad_norm"])
-            if len(losses) == config.steps:
-                break
-        epoch += 1
-    losses = [float(v) for v in jax.device_get(losses)]
+    result = train.fit(state, dataset.train, dataset.test, fit_config)
     seconds = time.perf_counter() - start
-    test = train.evaluate(state, dataset.test)
+    losses = [row["loss"] for row in result.steps]
+    last = result.history[-1]
     return {
         "kind": kind,
         "params": n_params,
         "losses": losses,
-        "first_grad_norm": float(grad_norms[0]),
+        "first_grad_norm": float(result.steps[0]["grad_norm"]),
         "final_train_loss": float(np.mean(losses[-20:])),
-        "test_loss": test["loss"],
-        "test_accuracy": test["accuracy"],
+        "test_loss": last["test_loss"],
+        "test_accuracy": last["test_accuracy"],
         "seconds": seconds,
     }
 
@@ -92,8 +88,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("JAXNETS_DATA_DIR"))
     parser.add_argument("--out", default="deep_nets_out")
-    parser.add_argument("--quick", action="store_true", help="digits, 150 steps (seconds)")
-    parser.add_argument("--steps", type=int, help="override the number of steps")
+    parser.add_argument("--quick", action="store_true", help="digits, 7 epochs (seconds)")
+    parser.add_argument("--epochs", type=int, help="override the number of epochs")
     parser.add_argument("--depth", type=int, help="override the depth")
     parser.add_argument("--learning-rate", type=float, help="override the SGD step size")
     args = parser.parse_args(argv)
@@ -102,7 +98,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if config.dataset == "mnist" and not args.data_dir:
         print("no --data-dir / JAXNETS_DATA_DIR: using the digits data set instead of MNIST")
         config = dataclasses.replace(config, dataset="digits")
-    given = (("steps", args.steps), ("depth", args.depth), ("learning_rate", args.learning_rate))
+    given = (("epochs", args.epochs), ("depth", args.depth), ("learning_rate", args.learning_rate))
     overrides = {k: v for k, v in given if v}
     config = dataclasses.replace(config, **overrides)
 

@@ -1,5 +1,6 @@
 """GANs on MNIST: an MLP GAN and a small DCGAN, each trained with alternating discriminator and
-generator updates in one compiled step (jaxnets.train.fit_gan); samples saved as PNG grids.
+generator updates in one compiled step (jaxnets.train.gan_train_step), driven by
+jaxnets.train.fit; samples saved as PNG grids.
 
 python experiments/gan/main.py --data-dir /work/shared/data --out runs/gan
 """
@@ -17,7 +18,7 @@ import numpy as np
 import optax
 
 from jaxnets import data, models, plots
-from jaxnets.train import GANFitConfig, fit_gan, generate, init_gan_state, num_params
+from jaxnets.train import FitConfig, fit, gan_train_step, init_gan_state, num_params
 
 try:  # imported as experiments.gan.main (tests)
     from .config import get_config
@@ -46,13 +47,14 @@ def train_one(gan, config, dataset, *, progress: bool) -> dict:
     train = dataset.train
     if gan.train_examples is not None:
         train = {k: v[: gan.train_examples] for k, v in train.items()}
-    fit_config = GANFitConfig(
+    fit_config = FitConfig(
         epochs=gan.epochs, batch_size=config.batch_size, seed=config.seed, progress=progress
     )
     start = time.perf_counter()
-    result = fit_gan(state, train, fit_config)
+    result = fit(state, train, config=fit_config, step=gan_train_step)
     seconds = time.perf_counter() - start
-    samples = np.asarray(generate(result.state, key=sample_key, num=config.samples))
+    variables = {"params": result.state.g_params}
+    samples = np.asarray(models.sample(generator, variables, key=sample_key, num=config.samples))
     return {
         "g_params": num_params(result.state.g_params),
         "d_params": num_params(result.state.d_params),
@@ -84,8 +86,9 @@ def main(argv: list[str] | None = None) -> dict:
         last = out["history"][-1]
         print(
             f"{name}: G {out['g_params']:,} / D {out['d_params']:,} params; last epoch "
-            f"d_loss {last['d_loss']:.3f}, g_loss {last['g_loss']:.3f}, D(real) "
-            f"{last['d_real']:.2f}, D(fake) {last['d_fake']:.2f} ({out['train_s']:.0f} s)"
+            f"d_loss {last['train_d_loss']:.3f}, g_loss {last['train_g_loss']:.3f}, D(real) "
+            f"{last['train_d_real']:.2f}, D(fake) {last['train_d_fake']:.2f} "
+            f"({out['train_s']:.0f} s)"
         )
     summary = {
         "config": dataclasses.asdict(config),
