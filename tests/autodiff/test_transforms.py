@@ -15,6 +15,7 @@ from jaxnets.autodiff import (
     jacfwd,
     jacrev,
     jvp,
+    nn,
     tree_flatten,
     tree_map,
     tree_unflatten,
@@ -46,7 +47,7 @@ def _assert_trees_close(ours, theirs, rtol=EXACT):
 def mlp_loss(params, x, y):
     """A 2-layer network written once against anp: (B, D) -> (B, 1) -> scalar."""
     h = anp.tanh(x @ params["layers"][0]["w"] + params["layers"][0]["b"])  # (B, H)
-    out = anp.sigmoid(h @ params["layers"][1]["w"] + params["layers"][1]["b"])  # (B, 1)
+    out = nn.sigmoid(h @ params["layers"][1]["w"] + params["layers"][1]["b"])  # (B, 1)
     return anp.mean((out - y) ** 2) + 1e-3 * anp.sum(params["layers"][0]["w"] ** 2)
 
 
