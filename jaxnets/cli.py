@@ -8,7 +8,10 @@ import dataclasses
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
+
+from jaxnets.errors import UserError
 
 
 def _parse_value(text: str):
@@ -25,14 +28,40 @@ def _parse_value(text: str):
     return text
 
 
-def _options(pairs: list[str]) -> dict:
+def _options(pairs: list[str], model: str | None = None) -> dict:
+    """``NAME=VALUE`` pairs as model options.
+
+    A single value given for an option whose default is a tuple becomes a 1-tuple, so
+    ``--option features=4`` means ``features=(4,)`` as ``features=4,`` does.
+    """
+    from jaxnets.errors import InvalidArgumentError
+
     options = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise ValueError(f"--option expects NAME=VALUE, got {pair!r}")
+            raise InvalidArgumentError(f"--option expects NAME=VALUE, got {pair!r}")
         options[name.strip()] = _parse_value(value.strip())
+    if model is not None:
+        defaults = _option_defaults(model)
+        for name, value in options.items():
+            if isinstance(defaults.get(name), tuple) and not isinstance(value, tuple):
+                options[name] = (value,)
     return options
+
+
+def _option_defaults(model: str) -> dict:
+    """The default of every option of the registered ``model`` (builder and module fields)."""
+    import inspect
+
+    from jaxnets import models
+
+    spec = models.get_architecture(model)
+    defaults = {**vars(models.create(model)), **spec.defaults}
+    for param in inspect.signature(spec.build).parameters.values():
+        if param.default is not inspect.Parameter.empty:
+            defaults[param.name] = param.default
+    return defaults
 
 
 def _add_train(sub) -> None:
@@ -51,7 +80,7 @@ def _add_train(sub) -> None:
         metavar="NAME=VALUE",
         help="model attribute, e.g. --option features=256,256 (repeatable)",
     )
-    p.add_argument("--dataset", help="digits | spiral | mnist")
+    p.add_argument("--dataset", help="digits | spiral | mnist | names")
     p.add_argument("--data-dir", help="folder with the MNIST IDX files (default $JAXNETS_DATA_DIR)")
     p.add_argument("--epochs", type=int)
     p.add_argument("--batch-size", type=int)
@@ -101,15 +130,28 @@ def _add_distributed(p) -> None:
     )
 
 
+def _read_config(path: Path) -> dict:
+    from jaxnets.errors import InvalidArgumentError
+
+    try:
+        values = json.loads(path.read_text())
+    except json.JSONDecodeError as err:
+        raise InvalidArgumentError(f"--config {path} is not valid JSON: {err}") from None
+    if not isinstance(values, dict):
+        raise InvalidArgumentError(f"--config {path} must hold a JSON object of RunConfig fields")
+    return values
+
+
 def _run_config(args):
     from jaxnets.train import RunConfig
 
-    values = json.loads(args.config.read_text()) if args.config else {}
+    values = _read_config(args.config) if args.config else {}
     config = RunConfig.from_dict(values)
     top = {"model": args.model, "dataset": args.dataset, "l1": args.l1, "l2": args.l2}
     top["data_dir"] = args.data_dir or config.data_dir or os.environ.get("JAXNETS_DATA_DIR")
     if args.option:
-        top["model_options"] = {**config.model_options, **_options(args.option)}
+        model = args.model or config.model
+        top["model_options"] = {**config.model_options, **_options(args.option, model)}
     opt = {"name": args.optimizer, "learning_rate": args.lr, "weight_decay": args.weight_decay}
     fit = {
         "epochs": args.epochs,
@@ -181,7 +223,8 @@ def _summary(args) -> int:
             print(f"{name:20s} (architecture only) {models.get_architecture(name).description}")
         return 0
     spec = models.get_architecture(args.model)  # trainable or architecture only
-    model = models.create(args.model, num_classes=args.num_classes, **_options(args.option))
+    options = _options(args.option, args.model)
+    model = models.create(args.model, num_classes=args.num_classes, **options)
     shape = spec.example_input
     if args.input_shape:
         shape = tuple(int(s) for s in args.input_shape.split(","))
@@ -241,19 +284,20 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; the last completed epoch's checkpoint is kept", file=sys.stderr)
         return 130
     except Exception as err:
-        # Users get one line saying what was wrong; --debug shows the traceback.
-        if args.debug or not _is_user_error(err):
+        if args.debug:
             raise
-        print(f"jaxnets {args.command}: error: {err}", file=sys.stderr)
-        return 2
-
-
-def _is_user_error(err: Exception) -> bool:
-    from jaxnets.train import CheckpointError, NonFiniteLossError
-
-    return isinstance(
-        err, ValueError | TypeError | KeyError | OSError | CheckpointError | NonFiniteLossError
-    )
+        # Bad input (the library's UserError family) and the file system's refusals (their
+        # message names the path) get one line; anything else is a bug in jaxnets.
+        if isinstance(err, UserError | OSError):
+            print(f"jaxnets {args.command}: error: {err}", file=sys.stderr)
+            return 2
+        traceback.print_exc()
+        print(
+            f"jaxnets {args.command}: internal error ({type(err).__name__}). This is a bug in "
+            "jaxnets: please report it with the command line and the traceback above.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -66,6 +66,12 @@ def test_train_config_file_and_overrides(tmp_path, capsys):
         (["train", "--optimizer", "adamant", "--epochs", "1"], "unknown optimizer"),
         (["train", "--option", "features"], "NAME=VALUE"),
         (["summary", "--model", "nope"], "unknown model"),
+        # Architecture-only entries are refused with what to use instead (they used to
+        # "train" with a broadcast loss and print "test loss 39.70").
+        (["train", "--model", "gan_discriminator", "--dataset", "digits"], "experiments.gan"),
+        (["train", "--epochs", "-1"], "epochs must be an integer >= 0"),
+        (["train", "--batch-size", "0"], "batch_size must be an integer >= 1"),
+        (["train", "--keep", "0"], "keep_checkpoints must be an integer >= 1"),
     ],
 )
 def test_bad_input_gives_one_clear_line(argv, message, capsys):
@@ -125,3 +131,40 @@ def test_lenet5_reaches_98_8_percent_on_mnist_in_3_epochs(mnist_dir, tmp_path, c
     out = capsys.readouterr().out
     accuracy = float(out.split("test accuracy")[1].split()[0])
     assert accuracy >= 0.988, out
+
+
+def test_option_with_one_value_for_a_tuple_field(capsys):
+    # `--option features=4` used to fail with "Value after * must be an iterable".
+    argv = ["train", "--model", "mlp", "--dataset", "digits", "--no-progress", "--epochs", "1"]
+    assert main([*argv, "--option", "features=4"]) == 0
+    assert "model mlp: 310 parameters" in capsys.readouterr().out  # 64*4+4 + 4*10+10
+
+
+def test_help_lists_every_data_set(capsys):
+    from jaxnets.data import DATASETS
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for name in DATASETS:
+        assert name in out.rsplit("--dataset DATASET", 1)[1].split("--data-dir")[0], name
+
+
+def test_a_bug_shows_its_traceback_and_says_to_report_it(monkeypatch, capsys):
+    import jaxnets.train
+
+    def broken(config, workdir=None):
+        raise KeyError("internal")  # not a UserError: a bug, not bad input
+
+    monkeypatch.setattr(jaxnets.train, "train_and_evaluate", broken)
+    assert main(["train", "--dataset", "spiral"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "This is a bug in jaxnets" in err
+
+
+def test_early_stopping_says_where_it_stopped(capsys):
+    argv = ["train", "--model", "mlp", "--dataset", "digits", "--epochs", "30"]
+    argv += ["--validation-fraction", "0.2", "--patience", "1", "--lr", "0.5"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "stopped early at epoch" in err and "best epoch" in err

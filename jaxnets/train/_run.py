@@ -11,6 +11,7 @@ import jax
 
 from jaxnets import models, optim
 from jaxnets.data import holdout_size, load_dataset, num_batches, split_length
+from jaxnets.errors import InvalidArgumentError
 from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
 from jaxnets.train._state import Objective, init_state, num_params
 
@@ -51,7 +52,7 @@ def _build(cls, values: Mapping[str, Any], where: str):
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = set(values) - set(fields)
     if unknown:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"unknown key(s) {sorted(unknown)} in {where}; known keys: {sorted(fields)}"
         )
     kwargs = {}
