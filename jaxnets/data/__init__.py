@@ -19,7 +19,6 @@ read through a TFDS data source, all without TensorFlow; it never downloads.
 
 from jaxnets.data._batching import (
     MASK_KEY,
-    REMAINDERS,
     batches,
     epoch_permutation,
     gather,
@@ -27,36 +26,17 @@ from jaxnets.data._batching import (
     num_batches,
     split_length,
 )
-from jaxnets.data._digits import load_digits_splits
-from jaxnets.data._idx import (
-    IMAGES_MAGIC,
-    LABELS_MAGIC,
-    MNIST_FILES,
-    IdxFormatError,
-    MnistFilesMissingError,
-    read_idx,
-    read_mnist_split,
-    resolve_mnist_dir,
-)
-from jaxnets.data._mnist import (
-    CACHE_DIR_ENV,
-    DATA_DIR_ENV,
-    JaxnetsMnist,
-    mnist_source,
-    prepare_mnist,
-)
+from jaxnets.data._idx import IdxFormatError, MnistFilesMissingError, read_idx
+from jaxnets.data._mnist import CACHE_DIR_ENV, DATA_DIR_ENV, mnist_source, prepare_mnist
 from jaxnets.data._names import (
     END_TOKEN,
     NAMES_VOCAB,
     NamesFileMissingError,
     decode_name,
     encode_names,
-    load_names_splits,
-    read_names,
-    resolve_names_file,
 )
 from jaxnets.data._registry import DATASETS, Dataset, load_dataset
-from jaxnets.data._spiral import load_spiral_splits, make_spiral
+from jaxnets.data._spiral import make_spiral
 from jaxnets.data._splits import holdout_size, holdout_split, stratified_split
 
 __all__ = [
@@ -64,15 +44,10 @@ __all__ = [
     "DATASETS",
     "DATA_DIR_ENV",
     "END_TOKEN",
-    "IMAGES_MAGIC",
-    "LABELS_MAGIC",
     "MASK_KEY",
-    "MNIST_FILES",
     "NAMES_VOCAB",
-    "REMAINDERS",
     "Dataset",
     "IdxFormatError",
-    "JaxnetsMnist",
     "MnistFilesMissingError",
     "NamesFileMissingError",
     "batches",
@@ -83,19 +58,12 @@ __all__ = [
     "holdout_size",
     "holdout_split",
     "load_dataset",
-    "load_digits_splits",
-    "load_names_splits",
-    "load_spiral_splits",
     "make_spiral",
     "materialize",
     "mnist_source",
     "num_batches",
     "prepare_mnist",
     "read_idx",
-    "read_mnist_split",
-    "read_names",
-    "resolve_mnist_dir",
-    "resolve_names_file",
     "split_length",
     "stratified_split",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jaxnets.data import REMAINDERS, batches, gather, materialize, num_batches
+from jaxnets.data import batches, gather, materialize, num_batches
+from jaxnets.data._batching import REMAINDERS
 
 
 def make_split(n: int) -> dict[str, np.ndarray]:

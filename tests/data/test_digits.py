@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.datasets import load_digits
 
-from jaxnets.data import load_digits_splits
+from jaxnets.data._digits import load_digits_splits
 
 
 def test_counts_shapes_dtypes():

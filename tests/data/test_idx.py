@@ -7,16 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from jaxnets.data import (
-    IMAGES_MAGIC,
-    LABELS_MAGIC,
-    IdxFormatError,
-    MnistFilesMissingError,
-    prepare_mnist,
-    read_idx,
-    read_mnist_split,
-    resolve_mnist_dir,
-)
+from jaxnets.data import IdxFormatError, MnistFilesMissingError, prepare_mnist, read_idx
+from jaxnets.data._idx import IMAGES_MAGIC, LABELS_MAGIC, read_mnist_split, resolve_mnist_dir
 from tests.data._synthetic import STEMS, idx_bytes, write_file, write_synthetic_mnist
 
 TRAIN_IMAGES, TRAIN_LABELS = STEMS["train"]

@@ -12,14 +12,8 @@ import pytest
 import tensorflow_datasets as tfds
 
 import jaxnets.data._mnist as mnist_module
-from jaxnets.data import (
-    MNIST_FILES,
-    batches,
-    load_dataset,
-    materialize,
-    mnist_source,
-    prepare_mnist,
-)
+from jaxnets.data import batches, load_dataset, materialize, mnist_source, prepare_mnist
+from jaxnets.data._idx import MNIST_FILES
 from tests.data._synthetic import STEMS, idx_bytes, write_file
 
 

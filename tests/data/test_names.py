@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from jaxnets import data
+from jaxnets.data._names import read_names, resolve_names_file
 
 NAMES = ["emma", "olivia", "ava", "bo", "isabella", "sophia", "mia", "zoe", "lu", "amelia"]
 
@@ -47,7 +48,7 @@ def test_resolve_file_folder_or_parent(tmp_path, layout):
     }[layout]
     _write(target)
     given = target if layout == "file" else tmp_path
-    assert data.resolve_names_file(given) == target
+    assert resolve_names_file(given) == target
 
 
 def test_missing_file_and_unset_directory_are_clear_errors(tmp_path, monkeypatch):
@@ -67,7 +68,7 @@ def test_environment_variable_is_the_default(tmp_path, monkeypatch):
 def test_read_names_rejects_other_characters(tmp_path):
     path = _write(tmp_path / "names.txt", ["anna", "jean-luc"])
     with pytest.raises(ValueError, match=r"names.txt:2: name 'jean-luc'"):
-        data.read_names(path)
+        read_names(path)
 
 
 def test_dataset_split_is_seeded_90_10_and_disjoint(tmp_path):
@@ -87,7 +88,7 @@ def test_dataset_split_is_seeded_90_10_and_disjoint(tmp_path):
 
 def test_real_names_file(data_dir):
     ds = data.load_dataset("names", data_dir=data_dir)
-    n = len(data.read_names(data.resolve_names_file(data_dir)))
+    n = len(read_names(resolve_names_file(data_dir)))
     assert len(ds.train["x"]) + len(ds.test["x"]) == n
     assert len(ds.test["x"]) == round(0.1 * n)
     assert ds.input_shape == (16,)  # the longest name has 15 letters

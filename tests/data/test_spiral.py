@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jaxnets.data import load_spiral_splits, make_spiral
+from jaxnets.data import make_spiral
+from jaxnets.data._spiral import load_spiral_splits
 from tests.tolerances import tol
 
 
