@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ._constants import ndim
 from ._core import Tracer, bind, concrete
 from ._dispatch import as_operand, asarray, jax_namespace, result_dtype, shape_of
 from ._elementwise import divide, multiply, negative
@@ -232,41 +233,3 @@ def scatter_add(updates, index, shape):
     if jax is not None:
         return jax.numpy.zeros(shape, updates.dtype).at[index].add(updates)
     return bind(scatter_add_p, asarray(updates), index=normalize_index(index), shape=tuple(shape))
-
-
-# ------------------------------------------------------------------ constants and metadata
-
-
-def zeros(shape, dtype=np.float64):
-    return np.zeros(shape, dtype)
-
-
-def ones(shape, dtype=np.float64):
-    return np.ones(shape, dtype)
-
-
-def zeros_like(x, dtype=None):
-    jax = jax_namespace(x)
-    if jax is not None:
-        return jax.numpy.zeros_like(x, dtype)
-    return np.zeros(shape_of(x), dtype or np.asarray(concrete(x)).dtype)
-
-
-def ones_like(x, dtype=None):
-    jax = jax_namespace(x)
-    if jax is not None:
-        return jax.numpy.ones_like(x, dtype)
-    return np.ones(shape_of(x), dtype or np.asarray(concrete(x)).dtype)
-
-
-def shape(x) -> tuple[int, ...]:
-    """The shape of ``x`` (metadata: no derivative involved)."""
-    return tuple(shape_of(x))
-
-
-def ndim(x) -> int:
-    return len(shape_of(x))
-
-
-def size(x) -> int:
-    return int(np.prod(shape_of(x)))

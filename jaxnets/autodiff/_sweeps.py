@@ -37,9 +37,10 @@ def lecture_example(x1, x2, x3):
 
 
 def _name(index: int | None, value: Any = None) -> str:
-    if index is None:  # a constant operand
+    if index is None:  # a constant operand (a broadcast scalar, as in x ** 2, shows as one)
         v = np.asarray(concrete(value))
-        return format_value(v) if v.size == 1 else f"const{v.shape}"
+        uniform = v.size >= 1 and bool(np.all(v == v.flat[0]))
+        return format_value(v.flat[0]) if uniform else f"const{v.shape}"
     return f"x{index + 1}"
 
 

@@ -5,11 +5,12 @@
 ``f``; anything else becomes primitives through ``bind``, which this module's tracers
 differentiate and plain numpy arrays simply evaluate (float64 by default).
 
-The functions live in ``_elementwise.py`` and ``_arrays.py``; ``jax.nn``'s functions are in
-``jaxnets.autodiff.nn``. This module is where the namespace is defined, so it is also where
-``Tracer`` gets its operators and methods (``x + y``, ``x[i]``, ``x.sum()``, ``x.T``, ...)
-and where numpy calls on tracers (``np.sin(x)``, ``ndarray * x``) are routed: each one is
-the ``anp`` function of the same name.
+The functions live in ``_elementwise.py``, ``_arrays.py`` and ``_constants.py``; ``jax.nn``'s
+functions are in ``jaxnets.autodiff.nn``. This module is where the namespace is defined, so
+it is also where ``Tracer`` gets its operators and methods (``x + y``, ``x[i]``,
+``x.sum()``, ``x.T``, ...) and where numpy calls on tracers (``np.sin(x)``,
+``ndarray * x``, ``ndarray == x``) are routed: each one is the ``anp`` function of the
+same name.
 """
 
 from __future__ import annotations
@@ -27,17 +28,22 @@ from ._arrays import (
     max,
     mean,
     min,
-    ndim,
-    ones,
-    ones_like,
     reshape,
     scatter_add,  # noqa: F401  (used by the vjp of indexing, not a jnp name)
-    shape,
-    size,
     stack,
     stop_gradient,
     sum,
     transpose,
+)
+from ._constants import (
+    COMPARISONS,
+    argmax,
+    argmin,
+    ndim,
+    ones,
+    ones_like,
+    shape,
+    size,
     zeros,
     zeros_like,
 )
@@ -113,6 +119,8 @@ _OPERATORS = {
     "min": lambda self, axis=None, keepdims=False: min(self, axis, keepdims),
     "dot": dot,
     "astype": astype,
+    "argmax": lambda self, axis=None, keepdims=False: argmax(self, axis, keepdims),
+    "argmin": lambda self, axis=None, keepdims=False: argmin(self, axis, keepdims),
     "transpose": lambda self, *axes: transpose(self, _varargs(axes)),
 }
 
@@ -137,9 +145,11 @@ UFUNCS = {
     "matmul": matmul,
     "sqrt": sqrt,
     "square": square,
+    **COMPARISONS,
 }
 _ROUTED = (shape, ndim, size, sum, mean, max, min, reshape, transpose, broadcast_to, matmul)
-_ROUTED += (dot, where, clip, concatenate, stack, zeros_like, ones_like, expand_dims)
+_ROUTED += (dot, where, clip, concatenate, stack, zeros_like, ones_like, expand_dims, argmax)
+_ROUTED += (argmin,)
 ARRAY_FUNCTIONS = {f.__name__: f for f in _ROUTED} | {"amax": max, "amin": min}
 
 
@@ -168,6 +178,8 @@ for _name, _method in {
 __all__ = [
     "abs",
     "add",
+    "argmax",
+    "argmin",
     "asarray",
     "astype",
     "broadcast_to",

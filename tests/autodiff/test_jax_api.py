@@ -132,6 +132,12 @@ FUNCTIONS = {
     "len_and_iter": lambda x: anp.stack([v * i for i, v in enumerate(x)]) * len(x),
     "abs_builtin": lambda x: abs(x) + x.min(),
     "reshape_methods": lambda x: (A * x).reshape(3, 2).transpose(1, 0).reshape(-1),
+    "argmax_mask": lambda x: anp.where(np.arange(3) == x.argmax(), x, -x),
+    "argmin_index": lambda x: x[anp.argmin(x)] * x + anp.sum(x[anp.argmax(A * x, axis=1)]),
+    "ndarray_comparisons": lambda x: (
+        anp.where((np.array([X[0], 0.0, 0.0]) == x), x, 0.5 * x)
+        + anp.where(np.zeros(3) < x, x, 0.0)
+    ),
 }
 
 
@@ -319,3 +325,8 @@ def test_core_does_not_import_the_namespace():
 
 def test_sigmoid_and_relu_stay_importable_from_anp():
     assert anp.sigmoid is nn.sigmoid and anp.relu is nn.relu
+
+
+def test_trace_shows_a_broadcast_scalar_as_its_value():
+    rows = ad.trace(lambda x: anp.sum(x**2 * np.array([1.0, 2.0, 3.0])), X).rows
+    assert [r[1] for r in rows[1:3]] == ["x1 ** 2", "x2 · const(3,)"]
