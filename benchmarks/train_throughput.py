@@ -163,7 +163,7 @@ def machine_info(args) -> dict:
     except OSError:
         pass
     info = {
-        "date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cpu": cpu,
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),

@@ -19,6 +19,24 @@ import optax
 
 from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 
+__all__ = [
+    "LOSSES",
+    "gaussian_kl",
+    "get_per_example",
+    "l1_penalty",
+    "l2_penalty",
+    "logistic",
+    "logistic_per_example",
+    "multiclass_hinge",
+    "multiclass_hinge_per_example",
+    "sequence_softmax_cross_entropy",
+    "sequence_softmax_cross_entropy_per_example",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_per_example",
+    "squared",
+    "squared_per_example",
+]
+
 
 def _check_same_shape(predictions: jax.Array, targets: jax.Array, name: str) -> None:
     if predictions.shape != targets.shape:

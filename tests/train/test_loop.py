@@ -140,3 +140,14 @@ def test_auto_scan_skips_conv_models_on_cpu():
         key=jax.random.key(0),
     )
     assert not _scan_pays_off(lenet)
+
+
+@pytest.mark.parametrize(("fraction", "has_best"), [(0.0, False), (0.2, True)])
+def test_the_best_state_is_kept_only_with_validation_data(tmp_path, fraction, has_best):
+    # Without validation there is no "best": nothing is copied per epoch or saved for it.
+    result = _fit(1, workdir=tmp_path, validation_fraction=fraction)
+    saved = {p.name for p in (tmp_path / "checkpoints" / "1").iterdir()}
+    assert ("extra" in saved) is has_best, saved
+    assert (result.best_epoch is not None) is has_best
+    leaves = jax.tree.leaves(result.state.params)
+    assert all(isinstance(x, jax.Array) for x in leaves)  # never a mix with numpy arrays
