@@ -2,9 +2,11 @@
 
 Forward mode (dual numbers, ``jvp``/``jacfwd``) and reverse mode (a tape swept backwards,
 ``vjp``/``grad``/``jacrev``) over a small set of primitives, each with a jvp and a vjp rule
-(``jvp_rules``, ``vjp_rules``). Functions are written against ``anp``
-(``from jaxnets.autodiff import numpy as anp``) so that the same ``f`` runs here and under
-``jax.grad``. See ``docs/autodiff.md`` for the lecture example worked through.
+(``jvp_rules``, ``vjp_rules``). The transformations have jax's names and signatures
+(``argnums`` int or tuple, ``has_aux``); functions are written against ``anp``
+(``from jaxnets.autodiff import numpy as anp``) and ``jaxnets.autodiff.nn`` as one would
+against ``jnp`` and ``jax.nn``, so that the same ``f`` runs here and under ``jax.grad``.
+See ``docs/autodiff.md`` for the lecture example worked through.
 
 >>> from jaxnets.autodiff import LECTURE_POINT, grad, lecture_example
 >>> [round(float(g), 6) for g in grad(lecture_example, argnums=(0, 1, 2))(*LECTURE_POINT)]

@@ -7,6 +7,9 @@ the innermost active transformation among its arguments (the tracer with the hig
 (``_forward.py``) and reverse mode (``_reverse.py``) are two such interpreters. Their rules
 (``_rules.py``) are written with ``anp`` again, so they call ``bind`` one level down, and the
 transformations nest: forward-over-reverse gives Hessian-vector products for free.
+
+This module knows nothing of ``anp``: ``numpy.py``, where the namespace is defined, gives
+``Tracer`` its operators and methods, so the two modules do not import each other.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ each input ``x_i`` of node ``x_j``, accumulates ``x̄_i += x̄_j · ∂x_j/∂x_
 rule. One sweep gives one row of the Jacobian, so a scalar loss needs one sweep.
 
 Because the vjp rules are written with ``anp``, the sweep itself can run on dual numbers:
-``hvp`` is ``jvp`` of ``grad`` (forward-over-reverse).
+``hvp`` is ``jvp`` of ``grad`` and ``hessian`` is ``jacfwd(jacrev(f))`` (forward over
+reverse), as in jax.
 """
 
 from __future__ import annotations

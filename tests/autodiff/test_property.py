@@ -35,7 +35,9 @@ BINARY = {
     "sum_then_add": lambda a, b: anp.sum(a * b) + a,
 }
 
-leaves = st.sampled_from(["x1", "x2", "x3"]) | st.floats(-2, 2).map(lambda c: ("const", c))
+leaves = st.sampled_from(["x1", "x2", "x3"]) | st.floats(-2, 2, allow_subnormal=False).map(
+    lambda c: ("const", c)
+)
 expressions = st.recursive(
     leaves,
     lambda children: (
@@ -56,7 +58,9 @@ def evaluate(expr, xs):
     return BINARY[expr[0]](evaluate(expr[1], xs), evaluate(expr[2], xs))
 
 
-vectors = st.lists(st.floats(-2, 2), min_size=3, max_size=3).map(np.array)
+# No subnormal inputs: XLA on CPU flushes them to zero (jax's cos'(2e-311) is -0.0, the
+# exact -2e-311 here), which is a property of the platform, not of either derivative.
+vectors = st.lists(st.floats(-2, 2, allow_subnormal=False), min_size=3, max_size=3).map(np.array)
 
 
 # x64 only toggles a flag for the whole test, so sharing it across examples is safe.
