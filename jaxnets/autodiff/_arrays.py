@@ -1,4 +1,4 @@
-"""``anp``'s array functions: products, reductions, shapes, joining, indexing, constants.
+"""``anp``'s array functions: products, reductions, shapes, joining and indexing.
 
 On jax arrays each calls its ``jax.numpy`` namesake; otherwise it binds primitives.
 """

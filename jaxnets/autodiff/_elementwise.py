@@ -62,15 +62,17 @@ def maximum(x, y):
 
 def minimum(x, y):
     """Elementwise min: ``min(x, y) = -max(-x, -y)``, so ties split 1/2, 1/2 as in jax."""
-    if jax_namespace(x, y) is not None:
-        return jax_namespace(x, y).numpy.minimum(x, y)
+    jax = jax_namespace(x, y)
+    if jax is not None:
+        return jax.numpy.minimum(x, y)
     return negative(maximum(negative(x), negative(y)))
 
 
 def clip(x, min=None, max=None):
-    """``minimum(maximum(x, min), max)``, as ``jnp.clip``: at a bound the derivative is 1/2."""
-    if jax_namespace(x, min, max) is not None:
-        return jax_namespace(x, min, max).numpy.clip(x, min, max)
+    """``minimum(max, maximum(min, x))``, as ``jnp.clip``: at a bound the derivative is 1/2."""
+    jax = jax_namespace(x, min, max)
+    if jax is not None:
+        return jax.numpy.clip(x, min, max)
     x = x if min is None else maximum(min, x)
     return x if max is None else minimum(max, x)
 
