@@ -184,6 +184,8 @@ def concatenate(arrays, axis: int = 0):
     if jax is not None:
         return jax.numpy.concatenate(arrays, axis)
     arrays = [asarray(a) for a in arrays]
+    if not arrays or not shape_of(arrays[0]):
+        raise ValueError("concatenate needs at least one array of rank >= 1")
     axis = int(axis) % len(shape_of(arrays[0]))
     dtype = result_dtype(*arrays)
     operands = [a if isinstance(a, Tracer) else np.asarray(a, dtype) for a in arrays]
@@ -194,6 +196,8 @@ def stack(arrays, axis: int = 0):
     jax = jax_namespace(*arrays)
     if jax is not None:
         return jax.numpy.stack(arrays, axis)
+    if not arrays:
+        raise ValueError("stack needs at least one array")
     return concatenate([expand_dims(a, axis) for a in arrays], axis)
 
 

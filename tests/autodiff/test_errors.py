@@ -102,3 +102,10 @@ def test_index_errors_and_traced_iteration():
 def test_has_aux_needs_a_pair():
     with pytest.raises(TypeError, match="has_aux=True needs f to return a pair"):
         grad(lambda x: anp.sum(x), has_aux=True)(X)
+
+
+def test_joining_nothing_or_scalars_says_so():
+    with pytest.raises(ValueError, match="rank >= 1"):
+        grad(lambda x: anp.sum(anp.concatenate([x, x])))(1.0)
+    with pytest.raises(ValueError, match="at least one array"):
+        anp.stack([])
