@@ -1,14 +1,6 @@
 """Dense, deep, sparse, denoising and convolutional autoencoders on MNIST: train each, measure
-the reconstruction error on the test set, and plot test digits with their reconstructions.
+the reconstruction error on the test set, and plot test digits with their reconstructions."""
 
-python experiments/autoencoders/main.py --data-dir /work/shared/data --out runs/autoencoders
-"""
-
-import argparse
-import dataclasses
-import json
-import os
-import sys
 import time
 from pathlib import Path
 
@@ -17,14 +9,10 @@ import matplotlib
 import numpy as np
 import optax
 
+from experiments import _system as system
+from experiments.autoencoders.config import AutoencodersConfig, get_config
 from jaxnets import data, losses, models
 from jaxnets.train import FitConfig, Objective, fit, init_state, num_params, predict
-
-try:  # imported as experiments.autoencoders.main (tests)
-    from .config import get_config
-except ImportError:  # run as a script
-    sys.path.insert(0, str(Path(__file__).parent))
-    from config import get_config
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -76,17 +64,10 @@ def save_reconstructions(images: np.ndarray, rows: dict[str, np.ndarray], path: 
     plt.close(fig)
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", default=os.environ.get("JAXNETS_DATA_DIR"))
-    parser.add_argument("--out", type=Path, default=Path("runs/autoencoders"))
-    parser.add_argument("--quick", action="store_true", help="1 epoch of small AEs on digits")
-    args = parser.parse_args(argv)
-    config = get_config(quick=args.quick)
+def run(config: AutoencodersConfig, data_dir: str | None, out: Path) -> dict:
     options = dict(config.model_options)
     epochs = dict(config.model_epochs)
-    start = time.perf_counter()
-    dataset = data.load_dataset(config.dataset, data_dir=args.data_dir, seed=config.seed)
+    dataset = data.load_dataset(config.dataset, data_dir=data_dir, seed=config.seed)
     test_images = dataset.test[dataset.input_key]
     shown = test_images[: config.show]
     results, rows = {}, {}
@@ -105,36 +86,65 @@ def main(argv: list[str] | None = None) -> dict:
             epochs=epochs.get(name, config.epochs),
             batch_size=config.batch_size,
             seed=config.seed,
-            progress=not args.quick,
+            progress=False,
         )
         t0 = time.perf_counter()
         result = fit(state, dataset.train, None, fit_config)
         seconds = time.perf_counter() - t0
         # Reconstruction only (no sown penalty), clean inputs, inference mode.
         errors = reconstruction_errors(test_images, lambda x, s=result.state: predict(s, x))
+        untrained = reconstruction_errors(test_images, lambda x, s=state: predict(s, x))
         results[name] = {
             "params": num_params(result.state.params),
             "test_bce": errors["bce"],
             "test_mse": errors["mse"],
+            "untrained_test_bce": untrained["bce"],
             "train_loss": result.history[-1]["train_loss"] if result.history else None,
             "epochs": len(result.history),
             "train_s": seconds,
         }
         rows[name] = reconstruct(result.state, shown)
-        print(
-            f"{name:>22}: {results[name]['params']:>7,} params, test BCE "
-            f"{errors['bce']:.2f} nats/image, MSE {errors['mse']:.4f}/pixel, "
-            f"{len(result.history)} epochs ({seconds:.0f} s)"
-        )
-    save_reconstructions(shown, rows, args.out / "reconstructions.png")
-    summary = {
-        "config": dataclasses.asdict(config),
-        "models": results,
-        "wall_s": time.perf_counter() - start,
-    }
-    (args.out / "results.json").write_text(json.dumps(summary, indent=2, default=str))
-    print(f"total {summary['wall_s']:.0f} s; figure and results in {args.out}")
-    return summary
+    save_reconstructions(shown, rows, out / "reconstructions.png")
+    return {"models": results}
+
+
+def plot(record: dict, out: Path) -> list[str]:
+    del record, out  # the reconstruction grid is drawn by run, from the trained models
+    return ["reconstructions.png"]
+
+
+def report(record: dict) -> str:
+    rows = [
+        [
+            name,
+            f"{r['params']:,}",
+            r["epochs"],
+            f"{r['test_bce']:.2f}",
+            f"{r['untrained_test_bce']:.1f}",
+            f"{r['test_mse']:.4f}",
+            f"{r['train_s']:.0f} s",
+        ]
+        for name, r in record["results"]["models"].items()
+    ]
+    headers = ["model", "params", "epochs", "test BCE (nats/image)", "untrained BCE"]
+    return (
+        system.table([*headers, "test MSE (per pixel)", "train time"], rows)
+        + "\n\n"
+        + system.figures(record)
+        + "\n\nTop row: test inputs; then one row per model."
+    )
+
+
+def main(argv=None) -> dict:
+    return system.main(
+        "autoencoders",
+        argv,
+        get_config=get_config,
+        run=run,
+        plot=plot,
+        report=report,
+        description=__doc__,
+    )
 
 
 if __name__ == "__main__":

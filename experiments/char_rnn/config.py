@@ -20,12 +20,19 @@ class CharRNNConfig:
     seed: int = 0
     num_samples: int = 1000
     temperature: float = 1.0
+    quick_names: bool = False  # train on 36 embedded names instead of names.txt
 
 
 def get_config(*, quick: bool = False) -> CharRNNConfig:
     """The default config, or a tiny one for ``--quick``."""
     if quick:
         return CharRNNConfig(
-            hidden=16, embed=8, batch_size=16, epochs=15, learning_rate=2e-2, num_samples=20
+            hidden=16,
+            embed=8,
+            batch_size=16,
+            epochs=15,
+            learning_rate=2e-2,
+            num_samples=20,
+            quick_names=True,
         )
     return CharRNNConfig()

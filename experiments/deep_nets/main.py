@@ -1,24 +1,17 @@
-"""Deep plain vs residual vs highway MLPs: the plain net of 30 layers fails to train.
+"""Deep plain vs residual vs highway MLPs: the plain net of 30 layers fails to train."""
 
-python -m experiments.deep_nets.main --out experiments/deep_nets
-"""
-
-import argparse
-import dataclasses
-import json
-import os
-import time
 from pathlib import Path
 
 import jax
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import optax
 
-from experiments.deep_nets.config import QUICK, DeepNetsConfig
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from experiments import _system as system
+from experiments.deep_nets.config import DeepNetsConfig, get_config
 from jaxnets import data, models, train
 
 
@@ -37,7 +30,6 @@ def run_kind(kind: str, config: DeepNetsConfig, dataset) -> dict:
     state = train.init_state(
         model, tx, train.Objective(), dataset.input_shape, key=jax.random.key(config.seed)
     )
-    n_params = train.num_params(state.params)
     fit_config = train.FitConfig(
         epochs=config.epochs,
         batch_size=config.batch_size,
@@ -45,26 +37,30 @@ def run_kind(kind: str, config: DeepNetsConfig, dataset) -> dict:
         progress=False,
         record_steps=True,
     )
-    start = time.perf_counter()
     result = train.fit(state, dataset.train, dataset.test, fit_config)
-    seconds = time.perf_counter() - start
-    losses = [row["loss"] for row in result.steps]
+    losses = [float(row["loss"]) for row in result.steps]
     last = result.history[-1]
     return {
         "kind": kind,
-        "params": n_params,
+        "params": train.num_params(state.params),
         "losses": losses,
         "first_grad_norm": float(result.steps[0]["grad_norm"]),
         "final_train_loss": float(np.mean(losses[-20:])),
         "test_loss": last["test_loss"],
         "test_accuracy": last["test_accuracy"],
-        "seconds": seconds,
     }
 
 
-def plot(results: list[dict], config: DeepNetsConfig, path: Path) -> Path:
+def run(config: DeepNetsConfig, data_dir: str | None, out: Path) -> dict:
+    del out
+    dataset = data.load_dataset(config.dataset, data_dir=data_dir, seed=config.seed)
+    return {"kinds": [run_kind(kind, config, dataset) for kind in config.kinds]}
+
+
+def plot(record: dict, out: Path) -> list[str]:
+    config = record["config"]
     fig, ax = plt.subplots(figsize=(7, 4))
-    for r in results:
+    for r in record["results"]["kinds"]:
         # A 20-step moving average keeps the curves readable.
         loss = np.convolve(r["losses"], np.ones(20) / 20, mode="valid")
         label = f"{r['kind']} (test acc {r['test_accuracy']:.3f})"
@@ -73,59 +69,49 @@ def plot(results: list[dict], config: DeepNetsConfig, path: Path) -> Path:
         xlabel="step",
         ylabel="training loss (20-step mean)",
         yscale="log",
-        title=f"{config.depth}-layer {config.activation} MLPs on {config.dataset}, "
-        f"SGD lr={config.learning_rate}",
+        title=f"{config['depth']}-layer {config['activation']} MLPs on {config['dataset']}, "
+        f"SGD lr={config['learning_rate']}",
     )
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    fig.savefig(out / "loss_curves.png", dpi=90)
     plt.close(fig)
-    return path
+    return ["loss_curves.png"]
 
 
-def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=os.environ.get("JAXNETS_DATA_DIR"))
-    parser.add_argument("--out", default="deep_nets_out")
-    parser.add_argument("--quick", action="store_true", help="digits, 7 epochs (seconds)")
-    parser.add_argument("--epochs", type=int, help="override the number of epochs")
-    parser.add_argument("--depth", type=int, help="override the depth")
-    parser.add_argument("--learning-rate", type=float, help="override the SGD step size")
-    args = parser.parse_args(argv)
-
-    config = QUICK if args.quick else DeepNetsConfig()
-    if config.dataset == "mnist" and not args.data_dir:
-        print("no --data-dir / JAXNETS_DATA_DIR: using the digits data set instead of MNIST")
-        config = dataclasses.replace(config, dataset="digits")
-    given = (("epochs", args.epochs), ("depth", args.depth), ("learning_rate", args.learning_rate))
-    overrides = {k: v for k, v in given if v}
-    config = dataclasses.replace(config, **overrides)
-
-    data_dir = args.data_dir
-    if config.dataset == "mnist" and data_dir and (Path(data_dir) / "mnist").is_dir():
-        data_dir = str(Path(data_dir) / "mnist")
-    dataset = data.load_dataset(config.dataset, data_dir=data_dir, seed=config.seed)
-    results = [run_kind(kind, config, dataset) for kind in config.kinds]
-
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    plot(results, config, out / "loss_curves.png")
-    summary = [{k: v for k, v in r.items() if k != "losses"} for r in results]
-    (out / "results.json").write_text(
-        json.dumps({"config": dataclasses.asdict(config), "results": summary}, indent=2)
+def report(record: dict) -> str:
+    rows = [
+        [
+            r["kind"],
+            f"{r['params']:,}",
+            system.num(r["first_grad_norm"]),
+            system.num(r["final_train_loss"]),
+            system.num(r["test_loss"]),
+            system.pct(r["test_accuracy"], 2),
+        ]
+        for r in record["results"]["kinds"]
+    ]
+    headers = ["kind", "params", "grad norm, step 1", "train loss (last 20 steps)"]
+    steps = len(record["results"]["kinds"][0]["losses"])
+    return (
+        f"{record['config']['dataset']}, {steps} steps per net:\n\n"
+        + system.table([*headers, "test loss", "test accuracy"], rows)
+        + "\n\n"
+        + system.figures(record)
     )
-    print(
-        f"{'kind':<9} {'params':>8} {'|g| step 1':>10} {'train loss':>10} "
-        f"{'test loss':>9} {'test acc':>8} {'s':>6}"
+
+
+def main(argv=None) -> dict:
+    return system.main(
+        "deep_nets",
+        argv,
+        get_config=get_config,
+        run=run,
+        plot=plot,
+        report=report,
+        description=__doc__,
     )
-    for r in summary:
-        print(
-            f"{r['kind']:<9} {r['params']:>8,} {r['first_grad_norm']:>10.4f} "
-            f"{r['final_train_loss']:>10.4f} {r['test_loss']:>9.4f} "
-            f"{r['test_accuracy']:>8.4f} {r['seconds']:>6.1f}"
-        )
-    return results
 
 
 if __name__ == "__main__":

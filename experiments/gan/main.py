@@ -1,15 +1,7 @@
 """GANs on MNIST: an MLP GAN and a small DCGAN, each trained with alternating discriminator and
 generator updates in one compiled step (jaxnets.train.gan_train_step), driven by
-jaxnets.train.fit; samples saved as PNG grids.
+jaxnets.train.fit; samples saved as PNG grids."""
 
-python experiments/gan/main.py --data-dir /work/shared/data --out runs/gan
-"""
-
-import argparse
-import dataclasses
-import json
-import os
-import sys
 import time
 from pathlib import Path
 
@@ -17,14 +9,10 @@ import jax
 import numpy as np
 import optax
 
+from experiments import _system as system
+from experiments.gan.config import GANConfig, get_config
 from jaxnets import data, models, plots
 from jaxnets.train import FitConfig, fit, gan_train_step, init_gan_state, num_params
-
-try:  # imported as experiments.gan.main (tests)
-    from .config import get_config
-except ImportError:  # run as a script
-    sys.path.insert(0, str(Path(__file__).parent))
-    from config import get_config
 
 
 def train_one(gan, config, dataset, *, progress: bool) -> dict:
@@ -58,46 +46,58 @@ def train_one(gan, config, dataset, *, progress: bool) -> dict:
     return {
         "g_params": num_params(result.state.g_params),
         "d_params": num_params(result.state.d_params),
-        "history": result.history,
+        "history": [{k: v for k, v in row.items()} for row in result.history],
         "train_s": seconds,
         "compile_s": result.compile_s,
         "samples": samples,
     }
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", default=os.environ.get("JAXNETS_DATA_DIR"))
-    parser.add_argument("--out", type=Path, default=Path("runs/gan"))
-    parser.add_argument("--quick", action="store_true", help="1 epoch of tiny GANs on digits")
-    args = parser.parse_args(argv)
-    config = get_config(quick=args.quick)
-    start = time.perf_counter()
-    dataset = data.load_dataset(config.dataset, data_dir=args.data_dir, seed=config.seed)
+def run(config: GANConfig, data_dir: str | None, out: Path) -> dict:
+    dataset = data.load_dataset(config.dataset, data_dir=data_dir, seed=config.seed)
     results = {}
     for gan in config.gans:
         name = gan.generator.removesuffix("_generator")
-        out = train_one(gan, config, dataset, progress=not args.quick)
-        samples = out.pop("samples")
-        plots.image_grid(
-            samples, args.out / f"{name}_samples.png", f"{name} samples, {gan.epochs} ep"
+        trained = train_one(gan, config, dataset, progress=False)
+        samples = trained.pop("samples")
+        plots.image_grid(samples, out / f"{name}_samples.png", f"{name} samples, {gan.epochs} ep")
+        results[name] = trained
+    return {"gans": results}
+
+
+def plot(record: dict, out: Path) -> list[str]:
+    del out  # the sample grids are drawn by run, from the trained generators
+    return [f"{name}_samples.png" for name in record["results"]["gans"]]
+
+
+def report(record: dict) -> str:
+    rows = []
+    for name, r in record["results"]["gans"].items():
+        last = r["history"][-1]
+        rows.append(
+            [
+                name,
+                f"{r['g_params']:,} / {r['d_params']:,}",
+                len(r["history"]),
+                f"{r['train_s']:.0f} s",
+                f"{last['train_d_loss']:.3f}",
+                f"{last['train_g_loss']:.3f}",
+                f"{last['train_d_real']:.2f}",
+                f"{last['train_d_fake']:.2f}",
+            ]
         )
-        results[name] = out
-        last = out["history"][-1]
-        print(
-            f"{name}: G {out['g_params']:,} / D {out['d_params']:,} params; last epoch "
-            f"d_loss {last['train_d_loss']:.3f}, g_loss {last['train_g_loss']:.3f}, D(real) "
-            f"{last['train_d_real']:.2f}, D(fake) {last['train_d_fake']:.2f} "
-            f"({out['train_s']:.0f} s)"
-        )
-    summary = {
-        "config": dataclasses.asdict(config),
-        "gans": results,
-        "wall_s": time.perf_counter() - start,
-    }
-    (args.out / "results.json").write_text(json.dumps(summary, indent=2, default=str))
-    print(f"total {summary['wall_s']:.0f} s; sample grids in {args.out}")
-    return summary
+    headers = ["GAN", "G / D params", "epochs", "time", "last-epoch d_loss", "g_loss"]
+    return (
+        system.table([*headers, "mean D(real)", "mean D(fake)"], rows)
+        + "\n\n(Epoch means over the training steps; D(fake) is measured before the step's "
+        "D update.)\n\n" + system.figures(record)
+    )
+
+
+def main(argv=None) -> dict:
+    return system.main(
+        "gan", argv, get_config=get_config, run=run, plot=plot, report=report, description=__doc__
+    )
 
 
 if __name__ == "__main__":

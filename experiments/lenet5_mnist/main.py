@@ -1,53 +1,94 @@
-"""LeNet-5 on MNIST: train, evaluate, plot the curves.
+"""LeNet-5 on MNIST against a linear softmax classifier trained the same way."""
 
-python experiments/lenet5_mnist/main.py --data-dir ../shared/data --out runs/lenet5
-"""
-
-import argparse
-import os
-import sys
-import time
 from pathlib import Path
 
-try:  # python -m experiments.lenet5_mnist.main, or imported by the tests
-    from .config import get_config
-except ImportError:  # python experiments/lenet5_mnist/main.py
-    sys.path.insert(0, str(Path(__file__).parent))
-    from config import get_config
+import jax
 
-from jaxnets import plots
-from jaxnets.train import train_and_evaluate
+from experiments import _system as system
+from experiments.lenet5_mnist.config import LeNet5Config, get_config
+from jaxnets import data, models, optim, plots, train
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", default=os.environ.get("JAXNETS_DATA_DIR"))
-    parser.add_argument("--out", type=Path, default=Path("runs/lenet5_mnist"))
-    parser.add_argument("--quick", action="store_true", help="1 epoch of an MLP on digits")
-    args = parser.parse_args(argv)
-    config = get_config(args.data_dir, quick=args.quick)
-    start = time.perf_counter()
-    result = train_and_evaluate(config, args.out / "workdir")
-    seconds = time.perf_counter() - start
-    plots.training_curves(result.fit.history, args.out / "curves.png", title=config.model)
-    summary = {
-        "model": config.model,
-        "params": result.num_params,
-        "test_accuracy": result.test["accuracy"],
-        "epochs": len(result.fit.history),
-        "wall_s": seconds,
-        "compile_s": result.fit.compile_s,
-    }
-    for row in result.fit.history:
-        print(
-            f"epoch {row['epoch']}: test accuracy {row['test_accuracy']:.4f}, "
-            f"{row['examples_per_s']:.0f} examples/s"
-        )
-    print(
-        f"test accuracy {summary['test_accuracy']:.4f} after {summary['epochs']} epochs "
-        f"({seconds:.0f} s, compile {summary['compile_s']:.1f} s); curves in {args.out}"
+def train_one(name: str, config: LeNet5Config, dataset, split: dict) -> dict:
+    """Train registry model ``name`` with Adam + cosine decay through ``fit``."""
+    spec = models.get_spec(name)
+    model = models.create(name, num_classes=dataset.num_classes)
+    steps = config.epochs * (len(split["label"]) // config.batch_size)
+    tx = optim.from_config(
+        optim.OptimizerConfig("adam", config.learning_rate, optim.ScheduleConfig("cosine")),
+        total_steps=steps,
     )
-    return summary
+    objective = train.Objective(spec.loss, spec.target, dataset.input_key)
+    state = train.init_state(
+        model, tx, objective, dataset.input_shape, key=jax.random.key(config.seed)
+    )
+    fit_config = train.FitConfig(
+        epochs=config.epochs, batch_size=config.batch_size, seed=config.seed, progress=False
+    )
+    result = train.fit(state, split, dataset.test, fit_config)
+    keep = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
+    return {
+        "params": train.num_params(state.params),
+        "test_accuracy": result.history[-1]["test_accuracy"],
+        "compile_s": result.compile_s,
+        "history": [
+            {**{k: row[k] for k in keep}, "examples_per_s": row["examples_per_s"]}
+            for row in result.history
+        ],
+    }
+
+
+def run(config: LeNet5Config, data_dir: str | None, out: Path) -> dict:
+    del out
+    dataset = data.load_dataset(config.dataset, data_dir=data_dir, seed=config.seed)
+    split = dataset.train
+    if config.train_examples is not None:
+        split = {k: v[: config.train_examples] for k, v in split.items()}
+    return {
+        "lenet5": train_one(config.model, config, dataset, split),
+        "linear": train_one(config.baseline, config, dataset, split),
+    }
+
+
+def plot(record: dict, out: Path) -> list[str]:
+    history = record["results"]["lenet5"]["history"]
+    plots.training_curves(history, out / "curves.png", title="LeNet-5")
+    return ["curves.png"]
+
+
+def report(record: dict) -> str:
+    lenet, linear = record["results"]["lenet5"], record["results"]["linear"]
+    rows = [
+        [
+            row["epoch"],
+            system.pct(row["train_accuracy"], 2),
+            system.pct(row["test_accuracy"], 2),
+            f"{row['examples_per_s']:,.0f}",
+        ]
+        for row in lenet["history"]
+    ]
+    return (
+        f"LeNet-5, {lenet['params']:,} parameters: final test accuracy "
+        f"**{system.pct(lenet['test_accuracy'], 2)}** "
+        f"(compile {lenet['compile_s']:.1f} s). A linear softmax classifier "
+        f"({linear['params']:,} parameters) trained the same way: "
+        f"{system.pct(linear['test_accuracy'], 2)}.\n\n"
+        + system.table(["epoch", "train accuracy", "test accuracy", "training examples/s"], rows)
+        + "\n\n"
+        + system.figures(record)
+    )
+
+
+def main(argv=None) -> dict:
+    return system.main(
+        "lenet5_mnist",
+        argv,
+        get_config=get_config,
+        run=run,
+        plot=plot,
+        report=report,
+        description=__doc__,
+    )
 
 
 if __name__ == "__main__":

@@ -1,15 +1,6 @@
 """Variational autoencoder on MNIST: train with the ordinary step (reconstruction + sown KL),
-report the test negative ELBO, and save a grid of digits sampled from the prior.
+report the test negative ELBO, and save a grid of digits sampled from the prior."""
 
-python experiments/vae/main.py --data-dir /work/shared/data --out runs/vae
-"""
-
-import argparse
-import dataclasses
-import json
-import os
-import sys
-import time
 from pathlib import Path
 
 import jax
@@ -17,14 +8,10 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from experiments import _system as system
+from experiments.vae.config import VAEConfig, get_config
 from jaxnets import data, losses, models, plots
 from jaxnets.train import FitConfig, Objective, evaluate, fit, init_state, num_params
-
-try:  # imported as experiments.vae.main (tests)
-    from .config import get_config
-except ImportError:  # run as a script
-    sys.path.insert(0, str(Path(__file__).parent))
-    from config import get_config
 
 
 def sampled_negative_elbo(model, params, images, *, key, draws: int, batch_size=1000):
@@ -52,15 +39,8 @@ def sampled_negative_elbo(model, params, images, *, key, draws: int, batch_size=
     return float(np.concatenate(total).mean())
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", default=os.environ.get("JAXNETS_DATA_DIR"))
-    parser.add_argument("--out", type=Path, default=Path("runs/vae"))
-    parser.add_argument("--quick", action="store_true", help="1 epoch of a small VAE on digits")
-    args = parser.parse_args(argv)
-    config = get_config(quick=args.quick)
-    start = time.perf_counter()
-    dataset = data.load_dataset(config.dataset, data_dir=args.data_dir, seed=config.seed)
+def run(config: VAEConfig, data_dir: str | None, out: Path) -> dict:
+    dataset = data.load_dataset(config.dataset, data_dir=data_dir, seed=config.seed)
     spec = models.get_spec("vae")
     model = models.create(
         "vae", hidden=config.hidden, latent=config.latent, image_shape=dataset.input_shape
@@ -71,43 +51,71 @@ def main(argv: list[str] | None = None) -> dict:
     state = init_state(
         model, optax.adam(config.learning_rate), objective, dataset.input_shape, key=init_key
     )
+    test_images = dataset.test[dataset.input_key]
+    untrained = sampled_negative_elbo(
+        model, state.params, test_images, key=elbo_key, draws=config.elbo_samples
+    )
     fit_config = FitConfig(
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        seed=config.seed,
-        progress=not args.quick,
+        epochs=config.epochs, batch_size=config.batch_size, seed=config.seed, progress=False
     )
     result = fit(state, dataset.train, None, fit_config)
-    train_s = time.perf_counter() - start
     params = result.state.params
-    test_images = dataset.test[dataset.input_key]
     at_mean = evaluate(result.state, dataset.test)  # z = mean: recon(mean) + KL
     neg_elbo = sampled_negative_elbo(
         model, params, test_images, key=elbo_key, draws=config.elbo_samples
     )
-    variables = {"params": params}
-    samples = np.asarray(models.sample(model, variables, key=sample_key, num=config.samples))
-    plots.image_grid(samples, args.out / "samples.png", f"VAE samples, latent {config.latent}")
-    summary = {
-        "config": dataclasses.asdict(config),
+    samples = np.asarray(
+        models.sample(model, {"params": params}, key=sample_key, num=config.samples)
+    )
+    plots.image_grid(samples, out / "samples.png", f"VAE samples, latent {config.latent}")
+    return {
         "params": num_params(params),
         "test_negative_elbo": neg_elbo,
+        "untrained_test_negative_elbo": untrained,
         "test_loss_at_mean": at_mean["loss"],
         "test_kl": at_mean["aux_loss"],
         "epochs": [
             {"epoch": row["epoch"], "train_loss": row["train_loss"]} for row in result.history
         ],
-        "train_s": train_s,
-        "wall_s": time.perf_counter() - start,
     }
-    (args.out / "results.json").write_text(json.dumps(summary, indent=2, default=str))
-    for row in result.history:
-        print(f"epoch {row['epoch']}: train -ELBO {row['train_loss']:.2f} nats/image")
-    print(
-        f"test -ELBO {neg_elbo:.2f} nats/image (z sampled), {at_mean['loss']:.2f} at z = mean, "
-        f"KL {at_mean['aux_loss']:.2f}; {summary['params']:,} params, {summary['wall_s']:.0f} s"
+
+
+def plot(record: dict, out: Path) -> list[str]:
+    del record, out  # the sample grid is drawn by run, from the trained decoder
+    return ["samples.png"]
+
+
+def report(record: dict) -> str:
+    r = record["results"]
+    rows = [
+        [
+            "negative ELBO, one sampled z per image (an upper bound on -log p(x))",
+            f"**{r['test_negative_elbo']:.2f}**",
+        ],
+        ["the same before training", f"{r['untrained_test_negative_elbo']:.1f}"],
+        [
+            "eval step's loss, z = mean (reconstruction at the mean + KL; not a bound)",
+            f"{r['test_loss_at_mean']:.2f}",
+        ],
+        ["of which KL(q(z\\|x) \\|\\| N(0, I))", f"{r['test_kl']:.2f}"],
+    ]
+    epochs = r["epochs"]
+    marks = sorted({0, min(9, len(epochs) - 1), len(epochs) - 1})
+    curve = ", ".join(
+        f"{epochs[i]['train_loss']:.2f} after epoch {epochs[i]['epoch']}" for i in marks
     )
-    return summary
+    return (
+        f"{r['params']:,} parameters.\n\n"
+        + system.table(["", "nats per test image"], rows)
+        + f"\n\nTraining negative ELBO (epoch mean, sampled z): {curve}.\n\n"
+        + system.figures(record)
+    )
+
+
+def main(argv=None) -> dict:
+    return system.main(
+        "vae", argv, get_config=get_config, run=run, plot=plot, report=report, description=__doc__
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from jaxnets.models._perceptron import (
     PerceptronParams,
     fit_perceptron,
     perceptron_predict,
+    perceptron_train_step,
     perceptron_update,
     step_activation,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "model_names",
     "negative_sampling_loss",
     "perceptron_predict",
+    "perceptron_train_step",
     "perceptron_update",
     "register",
     "reparameterize",

@@ -2,8 +2,9 @@
 
 The rule w <- w + lr (y - y_hat) x is not gradient descent on a differentiable loss, so it
 lives here as pure functions (:func:`perceptron_update`, :func:`fit_perceptron`) rather than in
-``jaxnets.train``. The :class:`Perceptron` module is the same linear unit for the registry,
-where it is trained like the other linear classifiers with the (differentiable) hinge loss.
+``jaxnets.train``. The :class:`Perceptron` module is the same linear unit for the registry;
+:func:`perceptron_train_step` applies the rule to it as a step for ``jaxnets.train.fit``
+(``fit(state, train, test, config, step=perceptron_train_step, eval_fn=train.eval_step)``).
 """
 
 from typing import NamedTuple
@@ -101,12 +102,64 @@ def fit_perceptron(
     return PerceptronFit(params, mistakes, False)
 
 
+def perceptron_train_step(state, batch):
+    """One pass of the perceptron rule over ``batch``, example by example: ``(state, metrics)``.
+
+    A step for ``jaxnets.train.fit(..., step=perceptron_train_step)`` on a train state of
+    :class:`Perceptron` (its ``"units"`` Dense layer). With one unit (K = 1) and labels in
+    {0, 1} it is Rosenblatt's rule w <- w + (y - step(w . x + b)) x; with K >= 2 units it is
+    the multiclass rule: on a mistake the true class's weights gain x and the predicted
+    class's lose x. No gradient and no optimizer: ``state.tx`` is not used, and the rule is
+    scale-free from zero weights (``kernel_init="zeros"``), so there is no learning rate.
+    Metrics: ``mistakes`` (made during the pass), ``loss`` (their share: the 0/1 loss),
+    ``count``. Rows whose ``"mask"`` is False are skipped.
+
+    >>> import jax, jax.numpy as jnp, optax
+    >>> from jaxnets import train
+    >>> state = train.init_state(Perceptron(1, kernel_init="zeros"), optax.identity(),
+    ...     train.Objective("hinge", input_key="x"), (2,), key=jax.random.key(0))
+    >>> batch = {"x": jnp.array([[1.0, 2.0]]), "label": jnp.array([0])}
+    >>> state, metrics = perceptron_train_step(state, batch)  # step(0) = 1: a mistake
+    >>> state.params["units"]["kernel"][:, 0].tolist(), int(metrics["mistakes"])
+    ([-1.0, -2.0], 1)
+    """
+    units = state.params["units"]
+    x = batch[state.objective.input_key]
+    x = x.reshape(x.shape[0], -1).astype(units["kernel"].dtype)  # (B, D)
+    y = batch["label"]
+    mask = batch.get("mask", jnp.ones(y.shape, bool))
+    classes = units["kernel"].shape[-1]
+
+    def visit(units, example):
+        xi, yi, keep = example
+        scores = xi @ units["kernel"] + units["bias"]  # (K,)
+        if classes == 1:
+            error = (yi - step_activation(scores)[0]) * keep  # -1, 0 or 1
+            delta = jnp.reshape(error, (1,))
+            wrong = error != 0
+        else:
+            predicted = jnp.argmax(scores)
+            wrong = (predicted != yi) & keep
+            delta = wrong * (jax.nn.one_hot(yi, classes) - jax.nn.one_hot(predicted, classes))
+        delta = delta.astype(xi.dtype)
+        new = {"kernel": units["kernel"] + jnp.outer(xi, delta), "bias": units["bias"] + delta}
+        return new, wrong
+
+    units, wrong = jax.lax.scan(visit, units, (x, y, mask))
+    count = jnp.sum(mask).astype(jnp.float32)
+    mistakes = jnp.sum(wrong).astype(jnp.float32)
+    params = {**state.params, "units": units}
+    metrics = {"loss": mistakes / count, "mistakes": mistakes, "count": count}
+    return state.replace(step=state.step + 1, params=params), metrics
+
+
 class Perceptron(nn.Module):
     """A layer of threshold units: scores s = W x + b, (B, ...) -> (B, K).
 
     The prediction is the step of the scores (one unit, K = 1) or their argmax (K > 1, the
-    multiclass perceptron); ``__call__`` returns the raw scores so the registry can train it
-    with the hinge loss. For the original learning rule use :func:`fit_perceptron`.
+    multiclass perceptron); ``__call__`` returns the raw scores. The perceptron rule trains
+    it through ``fit`` with :func:`perceptron_train_step` (or on plain arrays with
+    :func:`fit_perceptron`); the hinge loss is its gradient-descent cousin.
 
     >>> import jax, jax.numpy as jnp
     >>> model = Perceptron(num_classes=1)

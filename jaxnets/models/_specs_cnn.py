@@ -19,13 +19,14 @@ def _deep(kind: str):
 
 
 SPECS: dict[str, ModelSpec] = {
-    # The registry trains by gradient descent, so the perceptron here is the linear threshold
-    # unit trained on the multiclass hinge loss; Rosenblatt's rule is fit_perceptron.
+    # Linear threshold units. The perceptron rule trains them through fit with
+    # step=perceptron_train_step (experiments/perceptron); `jaxnets train`, whose run has one
+    # gradient step for every model, uses the multiclass hinge loss instead.
     "perceptron": ModelSpec(
         lambda num_classes, **kw: Perceptron(num_classes, **kw),
         "hinge",
         (28, 28, 1),
-        description="perceptron (linear threshold units; the perceptron rule is fit_perceptron)",
+        description="perceptron (threshold units; rule: fit(step=perceptron_train_step))",
     ),
     "lenet5_c3": ModelSpec(
         lambda num_classes, **kw: LeNet5(num_classes, **{"c3_table": True, **kw}),

@@ -45,6 +45,8 @@ def _untrained_errors(config) -> tuple[dict[str, dict], float]:
 
 def test_quick_run_beats_the_untrained_nets_and_plots(tmp_path):
     summary = main(["--quick", "--out", str(tmp_path)])
+    assert summary["quick"]
+    summary = summary["results"]
     results = summary["models"]
     assert set(results) == {"autoencoder", "conv_autoencoder"}
     # 64-8-64 dense: (64*8 + 8) + (8*64 + 64) = 1,096 parameters.

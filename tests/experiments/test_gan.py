@@ -9,6 +9,8 @@ pytestmark = pytest.mark.usefixtures("fast_compiles")
 
 def test_quick_run_trains_both_gans_and_saves_samples(tmp_path):
     summary = main(["--quick", "--out", str(tmp_path)])
+    assert summary["quick"]
+    summary = summary["results"]
     assert set(summary["gans"]) == {"gan", "dcgan"}
     for name, out in summary["gans"].items():
         row = out["history"][-1]

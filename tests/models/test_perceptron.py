@@ -111,3 +111,46 @@ def test_module_has_a_pulse():
         state, metrics = train.train_step(state, {"x": x, "label": y})
         losses.append(float(metrics["loss"]))
     assert losses[2] < losses[1] < losses[0]
+
+
+def _rule_state(num_classes: int, dim: int):
+    import optax
+
+    from jaxnets import train
+
+    return train.init_state(
+        Perceptron(num_classes, kernel_init="zeros"),
+        optax.identity(),
+        train.Objective("hinge", input_key="x"),
+        (dim,),
+        key=jax.random.key(0),
+    )
+
+
+def test_train_step_is_the_rule_applied_example_by_example():
+    from jaxnets.models import PerceptronParams, perceptron_train_step, perceptron_update
+
+    x = jnp.array([[1.0, 2.0], [-1.0, 0.5], [0.3, -2.0], [2.0, 1.0]])
+    y = jnp.array([0, 1, 1, 0])
+    state, metrics = perceptron_train_step(_rule_state(1, 2), {"x": x, "label": y})
+    expected = PerceptronParams(jnp.zeros(2), jnp.zeros(()))
+    mistakes = 0
+    for xi, yi in zip(x, y, strict=True):
+        mistakes += int(perceptron_predict(expected, xi) != yi)
+        expected = perceptron_update(expected, xi, yi.astype(jnp.float32))
+    units = state.params["units"]
+    np.testing.assert_allclose(units["kernel"][:, 0], expected.w)
+    np.testing.assert_allclose(units["bias"][0], expected.b)
+    assert int(metrics["mistakes"]) == mistakes and int(state.step) == 1
+
+
+def test_train_step_multiclass_moves_true_and_predicted_columns_and_skips_masked_rows():
+    from jaxnets.models import perceptron_train_step
+
+    x = jnp.array([[1.0, 2.0], [5.0, 5.0]])
+    batch = {"x": x, "label": jnp.array([2, 1]), "mask": jnp.array([True, False])}
+    state, metrics = perceptron_train_step(_rule_state(3, 2), batch)
+    kernel = np.asarray(state.params["units"]["kernel"])
+    # All scores 0: argmax predicts class 0, wrong; class 2 gains x, class 0 loses it.
+    np.testing.assert_allclose(kernel, [[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0]])
+    assert float(metrics["mistakes"]) == 1.0 and float(metrics["count"]) == 1.0

@@ -1,0 +1,7 @@
+"""``python -m experiments render [--check] [NAME ...]``: READMEs from results.json."""
+
+import sys
+
+from experiments._system import cli
+
+sys.exit(cli())

@@ -1,0 +1,3 @@
+from experiments.autoencoders.main import main
+
+main()

@@ -1,0 +1,3 @@
+from experiments.char_rnn.main import main
+
+main()

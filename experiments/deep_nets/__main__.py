@@ -1,0 +1,3 @@
+from experiments.deep_nets.main import main
+
+main()

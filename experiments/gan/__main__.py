@@ -1,0 +1,3 @@
+from experiments.gan.main import main
+
+main()

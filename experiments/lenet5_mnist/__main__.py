@@ -1,0 +1,3 @@
+from experiments.lenet5_mnist.main import main
+
+main()

@@ -1,0 +1,3 @@
+from experiments.perceptron.main import main
+
+main()

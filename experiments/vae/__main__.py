@@ -1,0 +1,3 @@
+from experiments.vae.main import main
+
+main()

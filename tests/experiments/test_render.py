@@ -1,0 +1,59 @@
+"""Every experiment README's measured numbers come from its committed results.json.
+
+``python -m experiments render --check`` runs the same check from the command line.
+"""
+
+import json
+import shutil
+
+import pytest
+
+from experiments import _system as system
+
+
+@pytest.mark.parametrize("name", system.names())
+def test_readme_agrees_with_committed_results(name):
+    assert system.problems(name) == []
+
+
+@pytest.fixture
+def copy(tmp_path):
+    """A copy of the deep_nets folder to tamper with."""
+    shutil.copytree(system.ROOT / "deep_nets", tmp_path / "deep_nets")
+    return tmp_path
+
+
+def test_check_finds_a_number_that_differs_from_results(copy):
+    readme = copy / "deep_nets" / "README.md"
+    record = json.loads((copy / "deep_nets" / "results.json").read_text())
+    accuracy = system.pct(record["results"]["kinds"][1]["test_accuracy"], 2)
+    text = readme.read_text()
+    assert accuracy in text
+    readme.write_text(text.replace(accuracy, "99.99%"))
+    assert any("differs" in p for p in system.problems("deep_nets", copy))
+    system.render("deep_nets", copy)  # rendering restores the block from results.json
+    assert readme.read_text() == text
+
+
+def test_check_finds_measured_numbers_typed_into_the_prose(copy):
+    readme = copy / "deep_nets" / "README.md"
+    readme.write_text("It took 56 s and reached 0.847.\n" + readme.read_text())
+    found = system.problems("deep_nets", copy)
+    assert sum("measured-looking" in p for p in found) == 2, found
+
+
+def test_check_finds_missing_results_figures_and_quick_runs(copy):
+    folder = copy / "deep_nets"
+    (folder / "loss_curves.png").unlink()
+    assert any("loss_curves.png is missing" in p for p in system.problems("deep_nets", copy))
+    record = json.loads((folder / "results.json").read_text())
+    (folder / "results.json").write_text(json.dumps({**record, "quick": True}))
+    assert any("--quick" in p for p in system.problems("deep_nets", copy))
+    (folder / "results.json").unlink()
+    assert system.problems("deep_nets", copy) == ["deep_nets: no results.json committed"]
+
+
+def test_render_check_command_exit_status(capsys):
+    status = system.cli(["render", "--check"])
+    out = capsys.readouterr().out
+    assert ("0 problems" in out) == (status == 0), out
