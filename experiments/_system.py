@@ -171,7 +171,10 @@ def problems(name: str, root: Path = ROOT) -> list[str]:
         before, _, after = _split(text, readme)
     except ValueError as error:
         return [*found, str(error)]
-    expected = before + block(name, record) + after
+    try:
+        expected = before + block(name, record) + after
+    except Exception as error:  # a results.json the report cannot read (an older format)
+        return [*found, f"{name}: report() fails on {RESULTS}: {type(error).__name__}: {error}"]
     if text != expected:
         found.append(
             f"{name}: README.md differs from its {RESULTS} "

@@ -88,12 +88,13 @@ def run(config: AutoencodersConfig, data_dir: str | None, out: Path) -> dict:
             seed=config.seed,
             progress=False,
         )
+        # The untrained net's error first: fit donates the state's buffers.
+        untrained = reconstruction_errors(test_images, lambda x, s=state: predict(s, x))
         t0 = time.perf_counter()
         result = fit(state, dataset.train, None, fit_config)
         seconds = time.perf_counter() - t0
         # Reconstruction only (no sown penalty), clean inputs, inference mode.
         errors = reconstruction_errors(test_images, lambda x, s=result.state: predict(s, x))
-        untrained = reconstruction_errors(test_images, lambda x, s=state: predict(s, x))
         results[name] = {
             "params": num_params(result.state.params),
             "test_bce": errors["bce"],

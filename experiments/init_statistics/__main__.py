@@ -1,0 +1,3 @@
+from experiments.init_statistics.main import main
+
+main()

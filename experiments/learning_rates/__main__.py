@@ -1,0 +1,3 @@
+from experiments.learning_rates.main import main
+
+main()
