@@ -11,11 +11,13 @@ from jaxnets.optim._schedules import (
     robbins_monro,
     step_decay,
 )
+from jaxnets.optim._transforms import ScaleByAdagradState, scale_by_adagrad
 
 __all__ = [
     "OPTIMIZERS",
     "SCHEDULES",
     "OptimizerConfig",
+    "ScaleByAdagradState",
     "Schedule",
     "ScheduleConfig",
     "constant",
@@ -23,5 +25,6 @@ __all__ = [
     "from_config",
     "make_schedule",
     "robbins_monro",
+    "scale_by_adagrad",
     "step_decay",
 ]

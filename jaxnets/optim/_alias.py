@@ -7,6 +7,7 @@ import optax
 
 from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 from jaxnets.optim._schedules import ScheduleConfig, make_schedule
+from jaxnets.optim._transforms import scale_by_adagrad
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ _DIRECTIONS: dict[str, Callable[[OptimizerConfig], optax.GradientTransformation]
     "momentum": lambda c: optax.trace(decay=c.momentum),
     "nesterov": lambda c: optax.trace(decay=c.momentum, nesterov=True),
     "adagrad": lambda c: optax.scale_by_rss(initial_accumulator_value=0.1, eps=c.eps),
+    # The lectures' form: accumulator from 0, eps outside the root (see scale_by_adagrad).
+    "adagrad_lecture": lambda c: scale_by_adagrad(eps=c.eps),
     "rmsprop": lambda c: optax.scale_by_rms(decay=c.decay, eps=c.eps),
     "adam": lambda c: optax.scale_by_adam(b1=c.b1, b2=c.b2, eps=c.eps),
 }
