@@ -95,6 +95,12 @@ def _add_train(sub) -> None:
     p.add_argument("--patience", type=int, help="early-stopping patience in epochs")
     p.add_argument("--keep", type=int, help="checkpoints to keep")
     p.add_argument("--workdir", type=Path, help="checkpoints, metrics.jsonl, config.json")
+    p.add_argument(
+        "--override",
+        action="store_true",
+        help="resume --workdir with settings that differ from its config.json (the change is "
+        "recorded in config_history.jsonl)",
+    )
     p.add_argument("--no-progress", action="store_true")
     p.add_argument(
         "--parallel",
@@ -190,7 +196,7 @@ def _train(args) -> int:
     initialize_distributed(
         DistributedConfig(args.coordinator or None, args.num_processes, args.process_id)
     )
-    result = train_and_evaluate(config, args.workdir)
+    result = train_and_evaluate(config, args.workdir, override=args.override)
     test = result.test
     print(f"model {config.model}: {result.num_params:,} parameters")
     if "accuracy" in test:
@@ -232,6 +238,29 @@ def _summary(args) -> int:
     return 0
 
 
+def _add_verify(sub) -> None:
+    p = sub.add_parser(
+        "verify", help="check every checkpoint of a workdir against its recorded hashes"
+    )
+    p.add_argument("--workdir", type=Path, required=True, help="the run's folder")
+
+
+def _verify(args) -> int:
+    from jaxnets.errors import InvalidArgumentError
+    from jaxnets.train import Checkpointer
+
+    directory = args.workdir / "checkpoints"
+    if not directory.is_dir():
+        raise InvalidArgumentError(f"{args.workdir} has no checkpoints/ folder")
+    with Checkpointer(directory) as checkpointer:
+        report = checkpointer.verify()
+    for epoch, problem in report:
+        print(f"epoch {epoch}: {'ok' if problem is None else 'DAMAGED: ' + problem}")
+    bad = sum(problem is not None for _, problem in report)
+    print(f"{len(report) - bad} of {len(report)} checkpoints verify")
+    return 1 if bad or not report else 0
+
+
 def _add_demo(sub) -> None:
     p = sub.add_parser("demo", help="the offline main job: spiral and digits, with plots")
     p.add_argument("--out", type=Path, default=Path("demo_out"), help="where PNGs go")
@@ -260,6 +289,75 @@ def _autodiff(args) -> int:
     return command.run(args)
 
 
+def _add_tune(sub) -> None:
+    p = sub.add_parser(
+        "tune",
+        help="hyperparameter search: K trials at a time trained as one vmapped population",
+        description="Search a space of RunConfig fields with Optuna as the study record. "
+        "Writes the study, tune.json, best.json (rerun with `jaxnets train --config`) and "
+        "plots into --workdir; rerunning with the same --workdir resumes the study.",
+    )
+    p.add_argument("--space", type=Path, required=True, help="search space (.json/.yaml)")
+    p.add_argument(
+        "--strategy",
+        default="tpe",
+        help="manual | grid | random | guided | tpe | bayes | hypergrad (default tpe)",
+    )
+    p.add_argument("--trials", type=int, default=32, help="finished trials to reach")
+    p.add_argument("--population", type=int, default=8, help="trials trained together")
+    p.add_argument("--workdir", type=Path, default=Path("runs/tune"))
+    p.add_argument("--storage", help="Optuna storage URL (default sqlite in --workdir)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes on this machine")
+    p.add_argument("--pruner", default="none", help="none | median | halving")
+    p.add_argument("--metric", default="error", help="error (1 - val accuracy) | loss")
+    p.add_argument("--manual", type=Path, help="JSON list of configurations (manual)")
+    p.add_argument("--no-test", action="store_true", help="skip scoring the best on test")
+    p.add_argument("--config", type=Path, help="JSON file with base RunConfig fields")
+    p.add_argument("--model", help="registered model name")
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--dataset", help="digits | spiral | mnist | names")
+    p.add_argument("--data-dir", help="folder with the MNIST IDX files")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--optimizer", help="sgd | momentum | nesterov | adagrad | rmsprop | adam")
+    p.add_argument("--no-progress", action="store_true")
+
+
+def _tune(args) -> int:
+    from jaxnets import tune
+
+    base, config, space = tune.from_cli(
+        config_values=_read_config(args.config) if args.config else None,
+        model=args.model,
+        options=_options(args.option, args.model or None) if args.option else {},
+        dataset=args.dataset,
+        data_dir=args.data_dir or os.environ.get("JAXNETS_DATA_DIR"),
+        fit={"epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed},
+        optimizer=args.optimizer,
+        space=args.space,
+        manual=args.manual,
+        tune={
+            "strategy": args.strategy,
+            "trials": args.trials,
+            "population": args.population,
+            "metric": args.metric,
+            "pruner": args.pruner,
+            "storage": args.storage,
+            "progress": not args.no_progress,
+        },
+    )
+    result = tune.tune(
+        base, space, config, args.workdir, workers=args.workers, final_test=not args.no_test
+    )
+    best = result.summary["best"]
+    print(f"best trial {best['number']}: {config.metric} {best['value']:.4f} {best['config']}")
+    if result.test is not None and "accuracy" in result.test:
+        print(f"test accuracy {result.test['accuracy']:.4f} (the best configuration rerun alone)")
+    print(f"study, tune.json, best.json and plots in {args.workdir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jaxnets", description="Neural networks in JAX: train, inspect, differentiate."
@@ -269,11 +367,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(sub)
     _add_train(sub)
     _add_summary(sub)
+    _add_verify(sub)
     _add_autodiff(sub)
+    _add_tune(sub)
     return parser
 
 
-_COMMANDS = {"demo": _demo, "train": _train, "summary": _summary, "autodiff": _autodiff}
+_COMMANDS = {
+    "demo": _demo,
+    "train": _train,
+    "summary": _summary,
+    "verify": _verify,
+    "autodiff": _autodiff,
+    "tune": _tune,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         # message names the path) get one line; anything else is a bug in jaxnets.
         if isinstance(err, UserError | OSError):
             print(f"jaxnets {args.command}: error: {err}", file=sys.stderr)
+            _exit_even_if_threads_hang(2)
             return 2
         traceback.print_exc()
         print(
@@ -300,5 +408,33 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-if __name__ == "__main__":
+def _exit_even_if_threads_hang(code: int) -> None:
+    """End the process after a failure even if a library left non-daemon threads waiting.
+
+    Orbax's save threads can wait forever after a failed write; Python would then never
+    exit. Only when such threads remain, and only from the command line (``main`` returns
+    normally to in-process callers such as tests).
+    """
+    import threading
+
+    if _FROM_COMMAND_LINE and any(
+        t.is_alive() and not t.daemon and t is not threading.main_thread()
+        for t in threading.enumerate()
+    ):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+_FROM_COMMAND_LINE = False
+
+
+def console() -> None:
+    """The ``jaxnets`` console script."""
+    global _FROM_COMMAND_LINE
+    _FROM_COMMAND_LINE = True
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()

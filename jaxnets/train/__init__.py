@@ -8,7 +8,7 @@ through the same loop.
 from jaxnets.train._checkpoint import Checkpointer, CheckpointError
 from jaxnets.train._distributed import DistributedConfig, initialize_distributed
 from jaxnets.train._gan import GANState, gan_train_step, init_gan_state
-from jaxnets.train._loop import FitConfig, FitResult, NonFiniteLossError, evaluate, fit
+from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
 from jaxnets.train._parallel import (
     make_mesh,
     pmap_train_step,
@@ -28,6 +28,7 @@ from jaxnets.train._population import (
     population_train_step,
 )
 from jaxnets.train._run import RunConfig, RunResult, train_and_evaluate
+from jaxnets.train._runners import NonFiniteLossError
 from jaxnets.train._scan import scan_epoch
 from jaxnets.train._state import Objective, TrainState, init_state, num_params
 from jaxnets.train._steps import eval_step, predict, train_step

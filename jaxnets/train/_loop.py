@@ -8,7 +8,6 @@ iteration order, the NaN/Inf check, checkpoints, early stopping, the progress di
 
 import contextlib
 import dataclasses
-import functools
 import json
 import math
 from collections.abc import Callable
@@ -17,22 +16,17 @@ from pathlib import Path
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from jaxnets.data import batches, holdout_split, split_length
-from jaxnets.errors import InvalidArgumentError, InvalidTypeError, UserError
-from jaxnets.train import _parallel
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 from jaxnets.train._checkpoint import Checkpointer
 from jaxnets.train._progress import Progress, Stopwatch
-from jaxnets.train._scan import SCAN_MAX_BYTES, data_bytes, scan_epoch
+from jaxnets.train._runners import Guard, jitted, make_runner
 from jaxnets.train._state import TrainState
 from jaxnets.train._steps import _eval_step, _train_step, check_batch, mean_metrics
+from jaxnets.train._workdir import workdir_lock
 
 PARALLEL = ("none", "pmap", "sharded")
-
-
-class NonFiniteLossError(UserError, FloatingPointError):
-    """A training loss became NaN or infinite; the last good checkpoint was kept."""
 
 
 def _positive_int(name: str, value, minimum: int = 1) -> None:
@@ -56,9 +50,12 @@ class FitConfig:
     ``scan``: ``True`` runs each epoch as one compiled ``lax.scan`` with the data resident on
     device (:func:`jaxnets.train.scan_epoch`); ``"auto"`` does so when ``parallel="none"``,
     the training arrays take less than 1 GiB, and the model is not convolutional on a CPU
-    (see :func:`_scan_pays_off`); ``False`` steps batch by batch. Both visit the
-    same batches in the same order, so they end with the same parameters.
+    (see ``jaxnets.train._runners.scan_pays_off``); ``False`` steps batch by batch. Both
+    visit the same batches in the same order, so they end with the same parameters.
     ``record_steps`` keeps every step's metrics in :attr:`FitResult.steps` (loss curves).
+    ``divergence_factor``: a run whose training ``loss`` (mean over ``check_every`` steps)
+    exceeds this multiple of its best epoch mean so far stops like a NaN run, before a
+    diverging epoch can be saved over good checkpoints (``None`` turns the check off).
     """
 
     epochs: int = 10
@@ -75,6 +72,7 @@ class FitConfig:
     parallel: str = "none"
     scan: bool | str = "auto"
     record_steps: bool = False
+    divergence_factor: float | None = 100.0
 
     def __post_init__(self):
         if self.parallel not in PARALLEL:
@@ -96,6 +94,10 @@ class FitConfig:
         if not 0.0 <= self.validation_fraction < 1.0:
             raise InvalidArgumentError(
                 f"validation_fraction must be in [0, 1), got {self.validation_fraction}"
+            )
+        if self.divergence_factor is not None and not self.divergence_factor > 1:
+            raise InvalidArgumentError(
+                f"divergence_factor must be > 1 or None, got {self.divergence_factor!r}"
             )
         if self.early_stopping_patience is not None:
             _positive_int("early_stopping_patience", self.early_stopping_patience)
@@ -121,12 +123,6 @@ class FitResult:
     steps: list[dict] = field(default_factory=list)
 
 
-@functools.cache
-def _jitted(fn: Callable, donate: bool):
-    # One jit wrapper per step function, so repeated fits and evaluations reuse compilations.
-    return jax.jit(fn, donate_argnums=0) if donate else jax.jit(fn)
-
-
 def evaluate(state, split: dict, batch_size: int = 1000, *, eval_fn: Callable = _eval_step):
     """Count-weighted mean metrics of ``state`` over every example of ``split``.
 
@@ -137,7 +133,7 @@ def evaluate(state, split: dict, batch_size: int = 1000, *, eval_fn: Callable = 
     """
     _positive_int("batch_size", batch_size)
     batch_size = min(batch_size, split_length(split))
-    step = _jitted(eval_fn, donate=False)
+    step = jitted(eval_fn, donate=False)
     metrics = [step(state, b) for b in batches(split, batch_size, shuffle=False, remainder="pad")]
     return mean_metrics(metrics)
 
@@ -199,7 +195,7 @@ def fit(
     first = next(batches(train, batch_size, seed=config.seed, epoch=0))
     if isinstance(state, TrainState):
         check_batch(state, first)
-    runner = _make_runner(state, step, train, first, batch_size, config)
+    runner = make_runner(state, step, train, first, batch_size, config)
 
     best = None  # a device copy of the best state, kept only when there is validation data
     meta = {"epoch": 0, "history": [], "best_loss": math.inf, "best_epoch": None, "bad": 0}
@@ -209,6 +205,8 @@ def fit(
     with contextlib.ExitStack() as stack:
         checkpointer = None
         if workdir is not None:
+            if jax.process_index() == 0:  # one run per workdir (re-entrant in this process)
+                stack.enter_context(workdir_lock(workdir))
             checkpointer = stack.enter_context(
                 Checkpointer(workdir / "checkpoints", keep=config.keep_checkpoints)
             )
@@ -223,12 +221,13 @@ def fit(
         compile_s = sw.seconds
 
         history = list(meta["history"])
+        guard = runner.guard = Guard(config.divergence_factor, history)
         stopped_early = _should_stop(meta, config)
         for epoch in range(meta["epoch"], 0 if stopped_early else config.epochs):
             progress.start_epoch(epoch + 1, config.epochs, steps_per_epoch * batch_size)
             with Stopwatch() as sw:
                 placed, metrics = runner.run_epoch(placed, epoch, progress)
-            _check_finite(metrics, epoch * steps_per_epoch, epoch)
+            guard.check(metrics, epoch * steps_per_epoch, epoch)
             if config.record_steps:
                 step_rows.extend(metrics)
             state = runner.unplace(placed)
@@ -246,6 +245,7 @@ def fit(
                     )
                 )
             history.append(row)
+            guard.end_epoch(row)
             progress.end_epoch(_describe(row))
 
             if val is not None:
@@ -290,155 +290,9 @@ def _restore_best(state, best):
     return best
 
 
-def _scan_pays_off(state) -> bool:
-    """False for convolutional models on CPU, where the scanned epoch is the slower path.
-
-    Inside XLA:CPU's rolled while loop the conv weight-gradient keeps a non-default layout
-    and falls back to generic loop code: LeNet-5 measured 75 ms per step scanned against
-    3.9 ms unrolled (benchmarks/README.md), and 43 vs 15 ms per step in a loaded re-check.
-    Conv kernels (H, W, C_in, C_out) are jaxnets' only parameters of 4 or more dimensions
-    (5 when a population stacks them).
-    """
-    if jax.default_backend() != "cpu":
-        return True
-    return not any(jnp.ndim(leaf) >= 4 for leaf in jax.tree.leaves(state))
-
-
-def _make_runner(state, step, train, first, batch_size: int, config: FitConfig):
-    use_scan = config.scan is True or (
-        config.scan == "auto"
-        and config.parallel == "none"
-        and data_bytes(train) < SCAN_MAX_BYTES
-        and _scan_pays_off(state)
-    )
-    if use_scan:
-        return _ScanRunner(step, train, batch_size, config)
-    return _StepRunner(step, train, first, batch_size, config)
-
-
-def _same(x):
-    return x
-
-
-class _StepRunner:
-    """Epochs of one compiled step per batch, on one device or split over all of them.
-
-    The state is placed on the devices once (``place``) and stays there across epochs;
-    ``unplace`` gives the single-device view used for evaluation and checkpoints.
-    """
-
-    def __init__(self, step, train, first, batch_size: int, config: FitConfig):
-        self.train, self.first, self.batch_size, self.config = train, first, batch_size, config
-        self.place, self.unplace, self.prepare, self.host_view = _same, _same, _same, _same
-        if config.parallel == "none":
-            self.name = "the train step"
-            self.step = _jitted(step, donate=True)
-        elif config.parallel == "pmap":
-            if step is not _train_step:
-                raise InvalidArgumentError(
-                    "parallel='pmap' runs the supervised step only; use parallel='sharded' "
-                    "for a custom step (any step function shards under jit)"
-                )
-            devices = jax.local_device_count()
-            self.name = "the pmap train step"
-            self.place, self.unplace = _parallel.replicate, _parallel.unreplicate
-            self.prepare = lambda b: _parallel.shard_for_pmap(b, devices)
-            self.step = _parallel.pmap_train_step
-            # Every device holds the same means; the first is read on the host, not sliced
-            # on the device each step.
-            self.host_view = lambda m: jax.tree.map(lambda v: v[0], m)
-        else:
-            mesh = _parallel.make_mesh()
-            self.name = "the sharded train step"
-            self.place = lambda s: _parallel.replicate_on_mesh(s, mesh)
-            self.prepare = lambda b: _parallel.shard_batch(b, mesh)
-            self.step = _parallel.sharded_train_step(mesh, step)
-        self.prepare(first)  # a batch that does not split over the devices fails here
-
-    def compile(self, placed):
-        self.step_fn = self.step.lower(placed, self.prepare(self.first)).compile()
-
-    def run_epoch(self, placed, epoch: int, progress):
-        """One pass over the split: the placed state, and every step's metrics (host)."""
-        config, check = self.config, self.config.check_every
-        pending, done = [], []
-        for batch in batches(self.train, self.batch_size, seed=config.seed, epoch=epoch):
-            placed, metrics = self.step_fn(placed, self.prepare(batch))
-            pending.append(metrics)
-            if len(pending) == check:
-                done.extend(self._flush(pending, progress, len(done), epoch))
-                pending = []
-        done.extend(self._flush(pending, progress, len(done), epoch))
-        return placed, done
-
-    def _flush(self, pending, progress, offset: int, epoch: int):
-        host = [self.host_view(m) for m in jax.device_get(pending)]
-        steps_per_epoch = split_length(self.train) // self.batch_size
-        _check_finite(host, epoch * steps_per_epoch + offset, epoch)
-        progress.advance(len(host) * self.batch_size, **_loss_means(host))
-        return host
-
-
-class _ScanRunner:
-    """Whole epochs as one compiled ``lax.scan`` over data kept on the device."""
-
-    name = "the scanned epoch"
-    place = unplace = staticmethod(_same)
-
-    def __init__(self, step, train, batch_size: int, config: FitConfig):
-        self.data = jax.device_put({k: np.asarray(v) for k, v in train.items()})
-        self.step, self.batch_size, self.config = step, batch_size, config
-
-    def _args(self, epoch: int):
-        return {"epoch": jnp.int32(epoch), "seed": jnp.int32(self.config.seed)}
-
-    def compile(self, placed):
-        lowered = scan_epoch.lower(
-            placed, self.data, batch_size=self.batch_size, step=self.step, **self._args(0)
-        )
-        self.epoch_fn = lowered.compile()
-
-    def run_epoch(self, placed, epoch: int, progress):
-        placed, stacked = self.epoch_fn(placed, self.data, **self._args(epoch))
-        stacked = jax.device_get(stacked)
-        steps = len(next(iter(stacked.values())))
-        metrics = [{k: v[i] for k, v in stacked.items()} for i in range(steps)]
-        progress.advance(steps * self.batch_size, **_loss_means(metrics))
-        return placed, metrics
-
-
-def _loss_names(metrics: dict) -> list[str]:
-    return [k for k in metrics if k == "loss" or k.endswith("_loss")]
-
-
-def _loss_means(host_metrics: list[dict]) -> dict[str, float]:
-    """Scalar losses averaged over some steps, for the progress bar."""
-    if not host_metrics:
-        return {}
-    names = [k for k in _loss_names(host_metrics[0]) if np.ndim(host_metrics[0][k]) == 0]
-    return {k: float(np.mean([m[k] for m in host_metrics])) for k in names}
-
-
 def _should_stop(meta: dict, config: FitConfig) -> bool:
     patience = config.early_stopping_patience
     return patience is not None and meta["bad"] >= patience
-
-
-def _check_finite(host_metrics: list[dict], first_step: int, epoch: int) -> None:
-    """Raise :class:`NonFiniteLossError` at the first step whose losses are not all finite."""
-    for i, metrics in enumerate(host_metrics):
-        for name in _loss_names(metrics):
-            value = np.asarray(metrics[name])
-            if not np.all(np.isfinite(value)):
-                where = ""
-                if value.ndim:  # a population: say which members
-                    where = f" for member(s) {np.flatnonzero(~np.isfinite(value)).tolist()}"
-                raise NonFiniteLossError(
-                    f"training {name} became {value.tolist()}{where} at step "
-                    f"{first_step + i + 1} (epoch {epoch + 1}); stopped without saving this "
-                    "epoch, so the last good checkpoint is kept. Lower the learning rate, "
-                    "or check the inputs for NaN values and the labels' range."
-                )
 
 
 def _prefixed(prefix: str, metrics: dict) -> dict:

@@ -12,8 +12,10 @@ import jax
 from jaxnets import models, optim
 from jaxnets.data import holdout_size, load_dataset, num_batches, split_length
 from jaxnets.errors import InvalidArgumentError
+from jaxnets.train._checkpoint import has_checkpoints
 from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
 from jaxnets.train._state import Objective, init_state, num_params
+from jaxnets.train._workdir import record_config, workdir_lock
 
 # Adam with a cosine decay over the run: LeNet-5 reaches 99.0% on MNIST in 3 epochs with it
 # (measured), and it is a safe start for the small models and data sets here.
@@ -75,11 +77,24 @@ class RunResult:
     num_params: int
 
 
-def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> RunResult:
+def train_and_evaluate(
+    config: RunConfig, workdir: str | Path | None = None, *, override: bool = False
+) -> RunResult:
     """Train ``config.model`` on ``config.dataset``; checkpoints and metrics go to ``workdir``.
 
-    Rerunning with the same ``workdir`` resumes from its latest checkpoint.
+    Rerunning with the same ``workdir`` resumes from its latest checkpoint. The workdir is
+    locked for the run (a second run on it fails at once, naming the owner); its
+    ``config.json`` is written by a run that starts from scratch, and a resume with other
+    settings is refused, listing them, unless ``override`` (recorded in
+    ``config_history.jsonl``).
     """
+    if workdir is None or jax.process_index() != 0:
+        return _train_and_evaluate(config, workdir, override)
+    with workdir_lock(workdir):
+        return _train_and_evaluate(config, Path(workdir), override)
+
+
+def _train_and_evaluate(config: RunConfig, workdir: Path | None, override: bool) -> RunResult:
     spec = models.get_spec(config.model)
     dataset = load_dataset(config.dataset, data_dir=config.data_dir, seed=config.fit.seed)
     model = models.create(config.model, num_classes=dataset.num_classes, **config.model_options)
@@ -104,11 +119,11 @@ def train_and_evaluate(config: RunConfig, workdir: str | Path | None = None) -> 
         key=jax.random.key(config.fit.seed),
         dtype=dtype,
     )
-    if workdir is not None:
-        workdir = Path(workdir)
-        workdir.mkdir(parents=True, exist_ok=True)
-        if jax.process_index() == 0:
-            (workdir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    if workdir is not None and jax.process_index() == 0:
+        # After the model, data and optimizer were built: a config that fails there writes
+        # nothing.
+        resuming = has_checkpoints(Path(workdir) / "checkpoints")
+        record_config(Path(workdir), config.to_dict(), resuming=resuming, override=override)
     result = fit(state, dataset.train, dataset.test, config.fit, workdir=workdir)
     test = evaluate(result.state, dataset.test, config.fit.eval_batch_size)
     return RunResult(result, test, num_params(result.state.params))

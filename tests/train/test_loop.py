@@ -129,9 +129,9 @@ def test_config_validation():
 
 
 def test_auto_scan_skips_conv_models_on_cpu():
-    from jaxnets.train._loop import _scan_pays_off
+    from jaxnets.train._runners import scan_pays_off
 
-    assert _scan_pays_off(_state())
+    assert scan_pays_off(_state())
     lenet = train.init_state(
         models.LeNet5(),
         optim.from_config(optim.OptimizerConfig()),
@@ -139,7 +139,7 @@ def test_auto_scan_skips_conv_models_on_cpu():
         (28, 28, 1),
         key=jax.random.key(0),
     )
-    assert not _scan_pays_off(lenet)
+    assert not scan_pays_off(lenet)
 
 
 @pytest.mark.parametrize(("fraction", "has_best"), [(0.0, False), (0.2, True)])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from jaxnets import data, models, optim, train
-from jaxnets.train import _loop
+from jaxnets.train import _runners
 from tests.tolerances import tol
 
 N, FEATURES, CLASSES = 44, 5, 3  # 44 = 5 batches of 8 and 4 left over (dropped)
@@ -106,16 +106,16 @@ def test_fit_keyword_options_override_the_config():
 @pytest.mark.parametrize(
     ("options", "max_bytes", "compiled"),
     [
-        ({}, _loop.SCAN_MAX_BYTES, "the scanned epoch"),
+        ({}, _runners.SCAN_MAX_BYTES, "the scanned epoch"),
         ({}, 0, "the train step"),  # data "too large" for the device: stepped
-        ({"scan": False}, _loop.SCAN_MAX_BYTES, "the train step"),
-        ({"parallel": "pmap"}, _loop.SCAN_MAX_BYTES, "the pmap train step"),
+        ({"scan": False}, _runners.SCAN_MAX_BYTES, "the train step"),
+        ({"parallel": "pmap"}, _runners.SCAN_MAX_BYTES, "the pmap train step"),
     ],
 )
 def test_auto_scan_when_the_data_fit_and_compile_time_shown_apart(
     options, max_bytes, compiled, monkeypatch, capsys
 ):
-    monkeypatch.setattr(_loop, "SCAN_MAX_BYTES", max_bytes)
+    monkeypatch.setattr(_runners, "SCAN_MAX_BYTES", max_bytes)
     config = train.FitConfig(epochs=1, batch_size=8, progress=True, **options)
     result = train.fit(_state(), _split(), config=config)
     err = capsys.readouterr().err
