@@ -6,8 +6,9 @@ Every folder ``experiments/NAME`` has the same files:
 - ``main.py`` with ``run(config, data_dir, out) -> dict`` (JSON-able measurements; it may
   write image grids into ``out``), ``plot(record, out) -> list[str]`` (the PNG file names;
   curves are drawn from the record alone) and
-  ``report(record) -> str`` (the README's measured section, markdown), and ``main(argv)``
-  which calls :func:`main` here;
+  ``main(argv)`` which calls :func:`main` here;
+- ``report.py`` with ``report(record) -> str``: the README's measured section (markdown)
+  from the record alone; it imports no jax, so rendering and checking are quick;
 - ``__main__.py`` so that ``python -m experiments.NAME [--quick] [--out DIR]`` runs it;
 - ``README.md``: hand-written prose (what, why, the command; no measured numbers) and one
   block between :data:`BEGIN` and :data:`END` that :func:`render` writes from
@@ -57,7 +58,7 @@ def _jsonable(value):
 
 def machine() -> str:
     """One line naming where a run happened (CPU count, backend, load at the start)."""
-    import jax
+    import jax  # here, not at the top: rendering and checking never import jax
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
@@ -130,7 +131,7 @@ def main(
 
 def block(name: str, record: dict) -> str:
     """The README block for ``record``: the run line, then the experiment's ``report``."""
-    module = importlib.import_module(f"experiments.{name}.main")
+    module = importlib.import_module(f"experiments.{name}.report")
     head = (
         f"Measured here: one run of `python -m experiments.{name}` took "
         f"**{record['seconds']:.0f} s** wall clock ({record['machine']}; {record['date']})."

@@ -11,6 +11,7 @@ import optax
 
 from experiments import _system as system
 from experiments.autoencoders.config import AutoencodersConfig, get_config
+from experiments.autoencoders.report import report
 from jaxnets import data, losses, models
 from jaxnets.train import FitConfig, Objective, fit, init_state, num_params, predict
 
@@ -112,28 +113,6 @@ def run(config: AutoencodersConfig, data_dir: str | None, out: Path) -> dict:
 def plot(record: dict, out: Path) -> list[str]:
     del record, out  # the reconstruction grid is drawn by run, from the trained models
     return ["reconstructions.png"]
-
-
-def report(record: dict) -> str:
-    rows = [
-        [
-            name,
-            f"{r['params']:,}",
-            r["epochs"],
-            f"{r['test_bce']:.2f}",
-            f"{r['untrained_test_bce']:.1f}",
-            f"{r['test_mse']:.4f}",
-            f"{r['train_s']:.0f} s",
-        ]
-        for name, r in record["results"]["models"].items()
-    ]
-    headers = ["model", "params", "epochs", "test BCE (nats/image)", "untrained BCE"]
-    return (
-        system.table([*headers, "test MSE (per pixel)", "train time"], rows)
-        + "\n\n"
-        + system.figures(record)
-        + "\n\nTop row: test inputs; then one row per model."
-    )
 
 
 def main(argv=None) -> dict:

@@ -10,6 +10,7 @@ import optax
 
 from experiments import _system as system
 from experiments.char_rnn.config import CharRNNConfig, get_config
+from experiments.char_rnn.report import report
 from jaxnets import data, models
 from jaxnets.train import FitConfig, Objective, fit, init_state
 
@@ -91,34 +92,6 @@ def plot(record: dict, out: Path) -> list[str]:
     fig.savefig(out / "loss_curve.png", dpi=100)
     plt.close(fig)
     return ["loss_curve.png"]
-
-
-def report(record: dict) -> str:
-    r = record["results"]
-    first = r["history"][0]
-    rows = [
-        ["parameters", f"{r['num_params']:,}"],
-        ["names (train / held out)", f"{r['train_names']:,} / {r['test_names']:,}"],
-        [
-            "held-out loss",
-            f"**{r['heldout_nats_per_char']:.3f} nats/char** "
-            f"(train {r['train_nats_per_char']:.3f})",
-        ],
-        ["held-out loss after epoch 1", f"{first['test_loss']:.3f} nats/char"],
-        ["samples", f"{r['num_samples']:,} non-empty names"],
-        [
-            "novel names",
-            f"**{system.pct(r['novel_fraction'])}** not in the training list; "
-            f"{system.pct(r['novel_fraction_vs_all_names'])} in neither split",
-        ],
-    ]
-    return (
-        system.table(["", ""], rows)
-        + "\n\nThe first 20 samples (all in `samples.txt`):\n\n```\n"
-        + " ".join(r["first_samples"])
-        + "\n```\n\n"
-        + system.figures(record)
-    )
 
 
 def main(argv=None) -> dict:

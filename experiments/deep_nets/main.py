@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 
 from experiments import _system as system
 from experiments.deep_nets.config import DeepNetsConfig, get_config
+from experiments.deep_nets.report import report
 from jaxnets import data, models, train
 
 
@@ -78,28 +79,6 @@ def plot(record: dict, out: Path) -> list[str]:
     fig.savefig(out / "loss_curves.png", dpi=90)
     plt.close(fig)
     return ["loss_curves.png"]
-
-
-def report(record: dict) -> str:
-    rows = [
-        [
-            r["kind"],
-            f"{r['params']:,}",
-            system.num(r["first_grad_norm"]),
-            system.num(r["final_train_loss"]),
-            system.num(r["test_loss"]),
-            system.pct(r["test_accuracy"], 2),
-        ]
-        for r in record["results"]["kinds"]
-    ]
-    headers = ["kind", "params", "grad norm, step 1", "train loss (last 20 steps)"]
-    steps = len(record["results"]["kinds"][0]["losses"])
-    return (
-        f"{record['config']['dataset']}, {steps} steps per net:\n\n"
-        + system.table([*headers, "test loss", "test accuracy"], rows)
-        + "\n\n"
-        + system.figures(record)
-    )
 
 
 def main(argv=None) -> dict:

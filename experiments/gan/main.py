@@ -11,6 +11,7 @@ import optax
 
 from experiments import _system as system
 from experiments.gan.config import GANConfig, get_config
+from experiments.gan.report import report
 from jaxnets import data, models, plots
 from jaxnets.train import FitConfig, fit, gan_train_step, init_gan_state, num_params
 
@@ -68,30 +69,6 @@ def run(config: GANConfig, data_dir: str | None, out: Path) -> dict:
 def plot(record: dict, out: Path) -> list[str]:
     del out  # the sample grids are drawn by run, from the trained generators
     return [f"{name}_samples.png" for name in record["results"]["gans"]]
-
-
-def report(record: dict) -> str:
-    rows = []
-    for name, r in record["results"]["gans"].items():
-        last = r["history"][-1]
-        rows.append(
-            [
-                name,
-                f"{r['g_params']:,} / {r['d_params']:,}",
-                len(r["history"]),
-                f"{r['train_s']:.0f} s",
-                f"{last['train_d_loss']:.3f}",
-                f"{last['train_g_loss']:.3f}",
-                f"{last['train_d_real']:.2f}",
-                f"{last['train_d_fake']:.2f}",
-            ]
-        )
-    headers = ["GAN", "G / D params", "epochs", "time", "last-epoch d_loss", "g_loss"]
-    return (
-        system.table([*headers, "mean D(real)", "mean D(fake)"], rows)
-        + "\n\n(Epoch means over the training steps; D(fake) is measured before the step's "
-        "D update.)\n\n" + system.figures(record)
-    )
 
 
 def main(argv=None) -> dict:

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 
 from experiments import _system as system
 from experiments.learning_rates.config import LearningRatesConfig, get_config
+from experiments.learning_rates.report import report
 from jaxnets import data, models, train
 
 
@@ -77,30 +78,6 @@ def plot(record: dict, out: Path) -> list[str]:
     fig.savefig(out / "loss_curves.png", dpi=90)
     plt.close(fig)
     return ["loss_curves.png"]
-
-
-def report(record: dict) -> str:
-    rows = [
-        [
-            m["label"],
-            f"{m['learning_rate']:g}",
-            f"{m['initial_loss']:.3f}",
-            f"{m['max_loss']:.3g}",
-            f"{m['final_loss']:.3g}",
-            system.pct(m["test_accuracy"]),
-        ]
-        for m in record["results"]["members"]
-    ]
-    steps = len(record["results"]["members"][0]["losses"])
-    return (
-        f"{steps} SGD steps each:\n\n"
-        + system.table(
-            ["rate", "lr", "loss, step 1", "highest loss", "loss, last 20 steps", "test accuracy"],
-            rows,
-        )
-        + "\n\n"
-        + system.figures(record)
-    )
 
 
 def main(argv=None) -> dict:

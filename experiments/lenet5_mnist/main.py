@@ -6,6 +6,7 @@ import jax
 
 from experiments import _system as system
 from experiments.lenet5_mnist.config import LeNet5Config, get_config
+from experiments.lenet5_mnist.report import report
 from jaxnets import data, models, optim, plots, train
 
 
@@ -54,29 +55,6 @@ def plot(record: dict, out: Path) -> list[str]:
     history = record["results"]["lenet5"]["history"]
     plots.training_curves(history, out / "curves.png", title="LeNet-5")
     return ["curves.png"]
-
-
-def report(record: dict) -> str:
-    lenet, linear = record["results"]["lenet5"], record["results"]["linear"]
-    rows = [
-        [
-            row["epoch"],
-            system.pct(row["train_accuracy"], 2),
-            system.pct(row["test_accuracy"], 2),
-            f"{row['examples_per_s']:,.0f}",
-        ]
-        for row in lenet["history"]
-    ]
-    return (
-        f"LeNet-5, {lenet['params']:,} parameters: final test accuracy "
-        f"**{system.pct(lenet['test_accuracy'], 2)}** "
-        f"(compile {lenet['compile_s']:.1f} s). A linear softmax classifier "
-        f"({linear['params']:,} parameters) trained the same way: "
-        f"{system.pct(linear['test_accuracy'], 2)}.\n\n"
-        + system.table(["epoch", "train accuracy", "test accuracy", "training examples/s"], rows)
-        + "\n\n"
-        + system.figures(record)
-    )
 
 
 def main(argv=None) -> dict:

@@ -41,6 +41,8 @@ _DIRECTIONS: dict[str, Callable[[OptimizerConfig], optax.GradientTransformation]
     # The lectures' form: accumulator from 0, eps outside the root (see scale_by_adagrad).
     "adagrad_lecture": lambda c: scale_by_adagrad(eps=c.eps),
     "rmsprop": lambda c: optax.scale_by_rms(decay=c.decay, eps=c.eps),
+    # Lecture 004 (cs231n): x -= lr * dx / (sqrt(cache) + eps), eps outside the root.
+    "rmsprop_lecture": lambda c: optax.scale_by_rms(decay=c.decay, eps=c.eps, eps_in_sqrt=False),
     "adam": lambda c: optax.scale_by_adam(b1=c.b1, b2=c.b2, eps=c.eps),
 }
 

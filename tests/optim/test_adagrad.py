@@ -1,4 +1,4 @@
-"""AdaGrad in the lectures' form against a numpy transcription of their update, and how it
+"""AdaGrad and RMSprop in the lectures' form against a numpy transcription of their update, and how it
 differs from optax's adagrad (accumulator init 0.1, eps inside the root)."""
 
 import jax.numpy as jnp
@@ -50,3 +50,20 @@ def test_optax_adagrad_is_a_different_update(x64):
     theirs, _ = optax_form.update(g, optax_form.init(jnp.zeros(1)))
     assert float(ours[0]) == pytest.approx(-1.0, rel=1e-8)
     assert float(theirs[0]) == pytest.approx(-0.5 / np.sqrt(0.35), rel=1e-6)
+
+
+def test_rmsprop_lecture_matches_the_cs231n_update(x64):
+    # cache = decay * cache + (1 - decay) * dx**2; x += -lr * dx / (np.sqrt(cache) + eps)
+    lr, decay, eps = 0.01, 0.9, 0.1
+    tx = optim.from_config(
+        optim.OptimizerConfig("rmsprop_lecture", learning_rate=lr, decay=decay, eps=eps)
+    )
+    params = jnp.zeros(3, jnp.float64)
+    state = tx.init(params)
+    x, cache = np.zeros(3), np.zeros(3)
+    for dx in GRADS:
+        cache = decay * cache + (1 - decay) * dx**2
+        x += -lr * dx / (np.sqrt(cache) + eps)
+        updates, state = tx.update(jnp.asarray(dx), state, params)
+        params = optax.apply_updates(params, updates)
+        np.testing.assert_allclose(params, x, rtol=1e-12, atol=1e-15)

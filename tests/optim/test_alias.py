@@ -13,6 +13,7 @@ REFERENCE = {
     "nesterov": lambda lr: optax.sgd(lr, momentum=0.9, nesterov=True),
     "adagrad": lambda lr: optax.adagrad(lr, eps=1e-8),
     "rmsprop": lambda lr: optax.rmsprop(lr, decay=0.9, eps=1e-8),
+    "rmsprop_lecture": lambda lr: optax.rmsprop(lr, decay=0.9, eps=1e-8, eps_in_sqrt=False),
     "adam": lambda lr: optax.adam(lr),
 }
 

@@ -1,0 +1,3 @@
+from experiments.optimizers.main import main
+
+main()
