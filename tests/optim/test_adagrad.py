@@ -1,5 +1,5 @@
-"""AdaGrad and RMSprop in the lectures' form against a numpy transcription of their update, and how it
-differs from optax's adagrad (accumulator init 0.1, eps inside the root)."""
+"""AdaGrad and RMSprop in the lectures' form against numpy transcriptions of their updates,
+and how they differ from optax's (accumulator init 0.1, eps inside the root)."""
 
 import jax.numpy as jnp
 import numpy as np

@@ -1,0 +1,3 @@
+from experiments.activations.main import main
+
+main()

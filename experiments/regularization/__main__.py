@@ -1,0 +1,3 @@
+from experiments.regularization.main import main
+
+main()
