@@ -74,6 +74,7 @@ def tune(
 
         study = hypergrad_study(base, space, config, workdir, data)
     else:
+        _study.open_study(space, config, workdir)  # set up (and enqueue) once, before workers
         procs = [spawn_worker(base, space, config, workdir, w) for w in range(1, workers)]
         study = _run_with_progress(base, space, config, workdir, data)
         for proc in procs:

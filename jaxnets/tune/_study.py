@@ -205,9 +205,8 @@ def run_worker(
             _storage.fail_stale_trials(study, config.grace_s)
             trials = study.get_trials(deepcopy=False, states=_COUNTED)
             running = sum(t.state == TrialState.RUNNING for t in trials)
-            free = total - len(trials)
-            if free <= 0 and any(t.state == TrialState.WAITING for t in trials):
-                free = 1  # a re-asked trial waits: take it
+            waiting = sum(t.state == TrialState.WAITING for t in trials)
+            free = max(total - len(trials), waiting)  # re-asked trials wait within the budget
             if free <= 0:
                 if running == 0:
                     return study
