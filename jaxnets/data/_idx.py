@@ -180,7 +180,12 @@ def read_mnist_split(directory: str | os.PathLike, split: str) -> tuple[np.ndarr
             f"MNIST {split}: count mismatch: {images_path} has {images.shape[0]} images but "
             f"{labels_path} has {labels.shape[0]} labels"
         )
-    if labels.size and labels.max() >= NUM_CLASSES:
+    if labels.shape[0] == 0:
+        raise IdxFormatError(
+            f"MNIST {split}: {images_path} and {labels_path} declare zero examples; "
+            "the files are empty or truncated at the source"
+        )
+    if labels.max() >= NUM_CLASSES:
         bad = int(np.argmax(labels >= NUM_CLASSES))
         raise IdxFormatError(
             f"{labels_path}: label {int(labels[bad])} at index {bad} "

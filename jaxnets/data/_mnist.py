@@ -13,7 +13,10 @@ cache, while preparing the same files twice reuses the first result.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -145,12 +148,66 @@ def prepare_mnist(
     """
     source_dir = resolve_mnist_dir(resolve_data_dir(data_dir))
     tfds_dir = resolve_cache_dir(cache_dir) / _fingerprint(source_dir)
+    _remove_incomplete(tfds_dir)
     builder = JaxnetsMnist(data_dir=os.fspath(tfds_dir), file_format="array_record")
+    prepared = Path(builder.data_dir)  # <tfds_dir>/jaxnets_mnist/<version>
+    if (prepared / CACHE_HASHES).exists() and not _cache_verifies(prepared):
+        print(
+            f"the prepared MNIST cache {prepared} does not match its recorded hashes; "
+            "preparing it again from the IDX files",
+            file=sys.stderr,
+        )
+        shutil.rmtree(prepared)
+        builder = JaxnetsMnist(data_dir=os.fspath(tfds_dir), file_format="array_record")
+    if not builder.is_prepared():
+        print(f"preparing MNIST once from {source_dir} into {prepared}", file=sys.stderr)
     # A no-op when this version was prepared before from the same files (same fingerprint).
     builder.download_and_prepare(
         download_config=tfds.download.DownloadConfig(manual_dir=os.fspath(source_dir))
     )
+    if not (prepared / CACHE_HASHES).exists():
+        _write_json_atomic(prepared / CACHE_HASHES, _cache_digests(prepared))
     return builder
+
+
+CACHE_HASHES = "jaxnets_hashes.json"
+
+
+def _cache_digests(prepared: Path) -> dict[str, str]:
+    """blake2b of every prepared file (array_record shards and TFDS metadata), by name."""
+    out = {}
+    for path in sorted(prepared.iterdir()):
+        if path.is_file() and path.name != CACHE_HASHES:
+            digest = hashlib.blake2b(digest_size=16)
+            with path.open("rb") as f:
+                for block in iter(lambda f=f: f.read(1 << 20), b""):
+                    digest.update(block)
+            out[path.name] = digest.hexdigest()
+    return out
+
+
+def _cache_verifies(prepared: Path) -> bool:
+    try:
+        recorded = json.loads((prepared / CACHE_HASHES).read_text())
+    except ValueError:
+        return False
+    return recorded == _cache_digests(prepared)
+
+
+def _write_json_atomic(path: Path, value) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(value, indent=1))
+    tmp.replace(path)
+
+
+def _remove_incomplete(tfds_dir: Path) -> None:
+    """Delete what an interrupted prepare left (TFDS writes to ``incomplete.*`` first)."""
+    if not tfds_dir.is_dir():
+        return
+    for path in tfds_dir.rglob("*incomplete.*"):
+        if path.is_dir():
+            print(f"removing an interrupted MNIST preparation: {path}", file=sys.stderr)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def mnist_source(

@@ -130,6 +130,16 @@ def create(name: str, *, num_classes: int = 10, **overrides) -> nn.Module:
     :class:`InvalidArgumentError`.
     """
     spec = get_architecture(name)
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise InvalidArgumentError(f"num_classes must be a positive integer, got {num_classes!r}")
+    for option, value in overrides.items():
+        values = value if isinstance(value, tuple | list) else (value,)
+        if option in ("features", "hidden", "encoder") and not all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
+        ):
+            raise InvalidArgumentError(
+                f"option {option} of model {name!r} takes positive layer widths, got {value!r}"
+            )
     try:
         return spec.build(num_classes, **{**spec.defaults, **overrides})
     except TypeError as err:

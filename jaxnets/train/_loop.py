@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +20,11 @@ import jax.numpy as jnp
 from jaxnets.data import batches, holdout_split, split_length
 from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 from jaxnets.train._checkpoint import Checkpointer
+from jaxnets.train._checks import check_split
 from jaxnets.train._progress import Progress, Stopwatch
 from jaxnets.train._runners import Guard, jitted, make_runner
 from jaxnets.train._state import TrainState
-from jaxnets.train._steps import _eval_step, _train_step, check_batch, mean_metrics
+from jaxnets.train._steps import _eval_step, _train_step, mean_metrics
 from jaxnets.train._workdir import workdir_lock
 
 PARALLEL = ("none", "pmap", "sharded")
@@ -129,9 +130,15 @@ def evaluate(state, split: dict, batch_size: int = 1000, *, eval_fn: Callable = 
     ``eval_fn(state, batch) -> metrics`` (with ``"count"``) defaults to the supervised eval
     step; a population passes :func:`jaxnets.train.population_eval_step` and gets lists of K
     values. The last batch is padded and masked, so every example counts exactly once and
-    only one shape is ever compiled.
+    only one shape is ever compiled. For a :class:`TrainState` the split is checked first
+    (dict of arrays, shapes and dtypes, finite inputs, labels within the model's classes).
     """
     _positive_int("batch_size", batch_size)
+    _check_splits(state, split=split)
+    return _evaluate(state, split, batch_size, eval_fn)
+
+
+def _evaluate(state, split: dict, batch_size: int, eval_fn: Callable) -> dict:
     batch_size = min(batch_size, split_length(split))
     step = jitted(eval_fn, donate=False)
     metrics = [step(state, b) for b in batches(split, batch_size, shuffle=False, remainder="pad")]
@@ -182,6 +189,7 @@ def fit(
                 "PopulationState), or a TrainState for supervised training"
             )
         step, eval_fn = _train_step, eval_fn or _eval_step
+    _check_splits(state, train=train, test=test)
     val = None
     if config.validation_fraction:
         train, val = holdout_split(train, config.validation_fraction, seed=config.seed)
@@ -193,8 +201,6 @@ def fit(
     batch_size = min(config.batch_size, n_train)
     steps_per_epoch = n_train // batch_size
     first = next(batches(train, batch_size, seed=config.seed, epoch=0))
-    if isinstance(state, TrainState):
-        check_batch(state, first)
     runner = make_runner(state, step, train, first, batch_size, config)
 
     best = None  # a device copy of the best state, kept only when there is validation data
@@ -275,6 +281,20 @@ def fit(
     if best is not None and config.restore_best:
         state = _restore_best(state, best)
     return FitResult(state, history, stopped_early, meta["best_epoch"], compile_s, step_rows)
+
+
+def _check_splits(state, **splits) -> None:
+    """Each given split is a dict of arrays; for a TrainState, its values are checked too."""
+    for name, split in splits.items():
+        if split is None:
+            continue
+        if not isinstance(split, Mapping):
+            raise InvalidTypeError(
+                f"{name} must be a dict of arrays sharing their first axis (e.g. "
+                f"{{'image': (N, 28, 28, 1), 'label': (N,)}}), got {type(split).__name__}"
+            )
+        if isinstance(state, TrainState):
+            check_split(state, split, name)
 
 
 def _snapshot(state):

@@ -12,7 +12,7 @@ import optax
 from flax import struct
 
 from jaxnets import losses
-from jaxnets.errors import InvalidArgumentError, InvalidTypeError
+from jaxnets.errors import InvalidArgumentError, InvalidTypeError, UserError
 
 
 @dataclass(frozen=True)
@@ -147,12 +147,28 @@ def init_state(
     randomness.
     """
     init_key, train_key = jax.random.split(typed_key(key))
+    if not isinstance(input_shape, tuple | list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in input_shape
+    ):
+        raise InvalidArgumentError(
+            f"input_shape must be a tuple of positive ints (one example's shape, e.g. "
+            f"(28, 28, 1)), got {input_shape!r}"
+        )
     x = jnp.zeros((1, *input_shape), dtype)
     apply_fn = model.apply if takes_train_flag(model) else _WithoutTrainFlag(model.apply)
     # jit: one compilation instead of op-by-op dispatch of every initializer.
     init_fn = model.init if takes_train_flag(model) else _WithoutTrainFlag(model.init)
     init = jax.jit(init_fn, static_argnames="train")
-    variables = dict(init({"params": init_key, "dropout": init_key}, x, train=False))
+    try:
+        variables = dict(init({"params": init_key, "dropout": init_key}, x, train=False))
+    except (TypeError, ValueError) as err:
+        if isinstance(err, UserError):
+            raise
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise InvalidArgumentError(
+            f"{type(model).__name__} cannot be initialised for inputs of per-example shape "
+            f"{tuple(input_shape)} ({first[:300]}); check input_shape and the model's options"
+        ) from err
     if "params" not in variables:
         raise InvalidArgumentError(
             f"{type(model).__name__} has no parameters to train (init returned the "

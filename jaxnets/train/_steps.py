@@ -21,40 +21,13 @@ import optax
 
 from jaxnets import losses
 from jaxnets.data import MASK_KEY
-from jaxnets.errors import InvalidArgumentError, InvalidTypeError
+from jaxnets.errors import InvalidArgumentError
+from jaxnets.train._checks import check_batch
 from jaxnets.train._state import TrainState
 
 LABEL_KEY = "label"
 LENGTH_KEY = "length"
 SEQUENCE_LOSS = "sequence_softmax_cross_entropy"
-
-
-def check_batch(state: TrainState, batch) -> None:
-    """Raise a clear error when ``batch`` does not fit the model ``state`` was built for."""
-    input_key = state.objective.input_key
-    for key in (input_key, LABEL_KEY) if state.objective.target == "label" else (input_key,):
-        if key not in batch:
-            raise InvalidArgumentError(f"batch has no {key!r} entry (keys: {sorted(batch)})")
-    x = batch[input_key]
-    spec = state.input_spec
-    if tuple(x.shape[1:]) != spec.shape:
-        raise InvalidArgumentError(
-            f"input batch has per-example shape {tuple(x.shape[1:])} but the model was "
-            f"initialised for {spec.shape}; reshape the data or re-create the state with "
-            f"input_shape={tuple(x.shape[1:])}."
-        )
-    want_float = jnp.issubdtype(jnp.dtype(spec.dtype), jnp.floating)
-    if want_float and not jnp.issubdtype(x.dtype, jnp.floating):
-        raise InvalidTypeError(
-            f"inputs must be floating point (got {x.dtype}); normalise pixels to [0, 1] "
-            "float32 first (the jaxnets.data loaders do)."
-        )
-    if not want_float and not jnp.issubdtype(x.dtype, jnp.integer):
-        raise InvalidTypeError(f"this model takes integer token ids, got inputs of dtype {x.dtype}")
-    if state.objective.target == "label":
-        y = batch[LABEL_KEY]
-        if y.shape[:1] != x.shape[:1]:
-            raise InvalidArgumentError(f"{len(y)} labels for {len(x)} inputs in one batch")
 
 
 AUX_LOSSES = "losses"
@@ -165,20 +138,33 @@ def _eval_step(state: TrainState, batch):
 
 # The state is donated: its old buffers are reused for the new state (no second copy of
 # params and optimizer moments alive at once).
-train_step = jax.jit(_train_step, donate_argnums=0)
-train_step.__doc__ = """One compiled training step: ``(state, batch) -> (state, metrics)``.
+_train_step_jit = jax.jit(_train_step, donate_argnums=0)
 
-Args:
-  state: a :class:`TrainState`; **donated**: its buffers are reused, do not read it after.
-  batch: dict with inputs (B, ...) under ``state.objective.input_key``, ``"label"`` (B,)
-    int (classification), optional ``"mask"`` bool (B,) and ``"length"`` int (B,).
 
-Returns:
-  The state after one optimizer update (``step + 1``), and scalar metrics: ``loss`` (the
-  objective, with sown losses but without the L1/L2 penalty), ``accuracy`` (classifiers),
-  ``aux_loss`` (if the model sows losses), ``grad_norm`` and ``count``. Randomness comes from
-  ``fold_in(state.key, state.step)``.
-"""
+def train_step(state: TrainState, batch):
+    """One compiled training step: ``(state, batch) -> (state, metrics)``.
+
+    Args:
+      state: a :class:`TrainState`; **donated**: its buffers are reused, do not read it after.
+      batch: dict with inputs (B, ...) under ``state.objective.input_key``, ``"label"`` (B,)
+        int (classification), optional ``"mask"`` bool (B,) and ``"length"`` int (B,).
+
+    Returns:
+      The state after one optimizer update (``step + 1``), and scalar metrics: ``loss`` (the
+      objective, with sown losses but without the L1/L2 penalty), ``accuracy`` (classifiers),
+      ``aux_loss`` (if the model sows losses), ``grad_norm`` and ``count``. Randomness comes
+      from ``fold_in(state.key, state.step)``.
+
+    The batch's keys, shapes and dtypes are checked first (integer pixels are refused), and
+    host (numpy) inputs must be finite; ``fit`` checks whole splits once instead.
+    """
+    check_batch(state, batch)
+    x = batch[state.objective.input_key]
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and not np.isfinite(x).all():
+        raise InvalidArgumentError("batch has non-finite inputs (NaN or inf); clean the data")
+    return _train_step_jit(state, batch)
+
+
 eval_step = jax.jit(_eval_step)
 eval_step.__doc__ = """Metrics of ``state`` on one batch in inference mode.
 

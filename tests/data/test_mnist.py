@@ -12,7 +12,14 @@ import pytest
 import tensorflow_datasets as tfds
 
 import jaxnets.data._mnist as mnist_module
-from jaxnets.data import batches, load_dataset, materialize, mnist_source, prepare_mnist
+from jaxnets.data import (
+    IdxFormatError,
+    batches,
+    load_dataset,
+    materialize,
+    mnist_source,
+    prepare_mnist,
+)
 from jaxnets.data._idx import MNIST_FILES
 from tests.data._synthetic import STEMS, idx_bytes, write_file
 
@@ -161,3 +168,42 @@ def test_real_mnist(mnist_dir, tmp_path):
     for split, counts in zip((ds.train, ds.test), REAL_LABEL_COUNTS.values(), strict=True):
         assert np.bincount(split["label"], minlength=10).tolist() == counts
         assert split["image"].min() == 0.0 and split["image"].max() == 1.0
+
+
+def test_a_damaged_cache_is_prepared_again(synthetic_mnist, tmp_path, capsys):
+    # Before: a byte flip in the array_record cache gave a raw RuntimeError, and every rerun
+    # reused the damaged cache (its key hashes only the IDX files).
+    cache = tmp_path / "cache"
+    builder = prepare_mnist(synthetic_mnist.directory, cache_dir=cache)
+    shard = next(Path(builder.data_dir).glob("*train.array_record*"))
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    ds = load_dataset("mnist", data_dir=synthetic_mnist.directory, cache_dir=cache)
+    assert "does not match its recorded hashes; preparing it again" in capsys.readouterr().err
+    images, labels = synthetic_mnist.arrays["train"]
+    np.testing.assert_array_equal(ds.train["image"][..., 0] * 255, images.astype(np.float32))
+    np.testing.assert_array_equal(ds.train["label"], labels)
+
+
+def test_an_interrupted_prepare_is_cleaned_up(synthetic_mnist, tmp_path, capsys):
+    cache = tmp_path / "cache"
+    builder = prepare_mnist(synthetic_mnist.directory, cache_dir=cache)
+    leftover = Path(builder.data_dir).parent / "incomplete.abc123" / "1.0.0"
+    leftover.mkdir(parents=True)
+    (leftover / "shard").write_bytes(b"\0" * 1000)
+    prepare_mnist(synthetic_mnist.directory, cache_dir=cache)
+    assert not leftover.parent.exists()
+    assert "removing an interrupted MNIST preparation" in capsys.readouterr().err
+
+
+def test_files_declaring_zero_examples_are_one_clear_error(synthetic_mnist, tmp_path):
+    for stem, magic, shape in zip(STEMS["test"], (0x803, 0x801), ((0, 28, 28), (0,)), strict=True):
+        write_file(
+            synthetic_mnist.directory,
+            stem,
+            idx_bytes(np.zeros(shape, np.uint8), magic),
+            synthetic_mnist.gz,
+        )
+    with pytest.raises(IdxFormatError, match="declare zero examples"):
+        prepare_mnist(synthetic_mnist.directory, cache_dir=tmp_path / "cache")

@@ -5,7 +5,7 @@ import optax
 import pytest
 
 from jaxnets import models, optim, train
-from jaxnets.train._steps import check_batch
+from jaxnets.train._checks import check_batch
 from tests.tolerances import tol
 
 
