@@ -221,3 +221,18 @@ def test_a_checkpoint_folder_that_refuses_writes_fails_loudly_and_exits(copy):
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("jaxnets train: error:") and str(folder) in last, proc.stderr[-3000:]
     assert len(proc.stderr.strip().splitlines()) <= 3, proc.stderr[-3000:]
+
+
+@pytest.mark.parametrize("delay", [2.0, 3.5, 5.0])
+def test_kill_9_at_any_point_then_rerun_ends_bit_identical(delay, ref, tmp_path):
+    # SIGKILL at start-up, mid-epoch or mid-save (depending on the machine's speed): the
+    # rerun resumes from the last complete checkpoint and ends where the reference did.
+    workdir = tmp_path / "killed"
+    argv = [sys.executable, "-m", "jaxnets.cli", *R, "--epochs", str(EPOCHS)]
+    argv += ["--workdir", str(workdir)]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.kill()
+    proc.wait()
+    assert _run(workdir) == 0
+    assert _same_as_ref(workdir, ref)
