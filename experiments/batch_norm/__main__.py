@@ -1,0 +1,3 @@
+from experiments.batch_norm.main import main
+
+main()

@@ -1,0 +1,3 @@
+from experiments.hyperparameter_search.main import main
+
+main()
