@@ -16,7 +16,8 @@ Every folder ``experiments/NAME`` has the same files:
 - the committed artifacts ``results.json`` and the PNGs, and ``tests/experiments/test_NAME.py``.
 
 ``python -m experiments render [--check] [NAME ...]`` rewrites (or, with ``--check``,
-verifies) every README's block from its ``results.json``.
+verifies) every README's block from its ``results.json``, and ``docs/lectures.md`` (the
+lectures' claims, :mod:`experiments._claims`) from all of them.
 """
 
 import argparse
@@ -218,14 +219,26 @@ def cli(argv: Sequence[str] | None = None) -> int:
     unknown = sorted(set(chosen) - set(names()))
     if unknown:
         parser.error(f"unknown experiment(s) {unknown}; known: {names()}")
+    from experiments import _claims
+
+    lectures = _claims.page()
     if args.check:
         found = [p for n in chosen for p in problems(n)]
+        if not _claims.PAGE.exists() or _claims.PAGE.read_text() != lectures:
+            found.append(
+                f"{_claims.PAGE.name} differs from the results (run: python -m experiments render)"
+            )
         for p in found:
             print(p)
         print(f"{len(chosen)} experiments checked, {len(found)} problems")
         return 1 if found else 0
     for n in chosen:
+        if not (ROOT / n / RESULTS).exists():
+            print(f"{n}: no {RESULTS} yet (run python -m experiments.{n})")
+            continue
         print(f"{n}: {'rewritten' if render(n) else 'unchanged'}")
+    _claims.PAGE.write_text(lectures)
+    print(f"{_claims.PAGE}: written")
     return 0
 
 

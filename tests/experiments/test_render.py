@@ -57,3 +57,35 @@ def test_render_check_command_exit_status(capsys):
     status = system.cli(["render", "--check"])
     out = capsys.readouterr().out
     assert ("0 problems" in out) == (status == 0), out
+
+
+def test_lectures_page_agrees_with_committed_results():
+    from experiments import _claims
+
+    assert _claims.PAGE.read_text() == _claims.page(), "run: python -m experiments render"
+
+
+def test_lectures_status_follows_the_results(tmp_path):
+    from experiments import _claims
+
+    shutil.copytree(system.ROOT / "init_statistics", tmp_path / "init_statistics")
+    claim = next(c for c in _claims.CLAIMS if c.id == "000-xavier-stds")
+    assert _claims.row(claim, _claims.records(tmp_path))[-1] == "reproduced"
+    path = tmp_path / "init_statistics" / "results.json"
+    record = json.loads(path.read_text())
+    scheme = next(s for s in record["results"]["schemes"] if s["initializer"] == "fan_in_normal")
+    scheme["layers"][1]["std"] = 0.3  # not the lecture's 0.486
+    path.write_text(json.dumps(record))
+    assert _claims.row(claim, _claims.records(tmp_path))[-1].startswith("differs")
+    assert _claims.row(claim, {})[-2:] == ["-", "not yet measured"]
+
+
+def test_every_claim_id_is_unique_and_names_a_lecture():
+    from experiments import _claims
+
+    ids = [c.id for c in _claims.CLAIMS]
+    assert len(ids) == len(set(ids))
+    assert all(
+        i[:3] in _claims.LECTURES and c.where[:3] in _claims.LECTURES
+        for i, c in zip(ids, _claims.CLAIMS, strict=True)
+    )
