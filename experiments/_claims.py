@@ -140,8 +140,9 @@ CLAIMS: list[Claim] = [
         "000-params-41",
         "000 Multi-layer perceptron",
         "4*(3+1) + 4*(4+1) + 1*(4+1) = 41 parameters",
-        "`models.summary(MLP((4, 4, 1)), (3,))` (docs/training.md, run as a test)",
-        status=UNIT + "tests/models/test_mlp.py, docs",
+        E + "worked_examples",
+        lambda R: f"{_r(R, 'worked_examples')['mlp_3_4_4_1_params']} parameters",
+        lambda R: _r(R, "worked_examples")["mlp_3_4_4_1_params"] == 41,
     ),
     Claim(
         "000-sigmoid-stack",
@@ -326,8 +327,9 @@ CLAIMS: list[Claim] = [
         "000-conv-28x28x6",
         "000 Convolution layer",
         "6 filters 5x5x3 on a 32x32x3 image give a 28x28x6 volume",
-        "-",
-        status=UNIT + "tests/layers/test_conv.py (output sizes); no user-facing command yet",
+        E + "worked_examples",
+        lambda R: "x".join(map(str, _r(R, "worked_examples")["six_5x5x3_filters_on_32x32x3"])),
+        lambda R: _r(R, "worked_examples")["six_5x5x3_filters_on_32x32x3"] == [28, 28, 6],
     ),
     Claim(
         "000-lenet5",
@@ -423,9 +425,13 @@ CLAIMS: list[Claim] = [
     Claim(
         "001-tanh",
         "001 Activation: tanh",
-        "tanh saturates but is zero-centred; tanh is a scaled sigmoid",
-        "-",
-        status="not yet (identity 2 sigma(2x) - 1 not shown by a command)",
+        "tanh is a scaled sigmoid: tanh(z) = 2 sigma(2z) - 1",
+        E + "worked_examples",
+        lambda R: (
+            "max difference on [-8, 8]: "
+            f"{_r(R, 'worked_examples')['tanh_vs_scaled_sigmoid_max_diff']:.1e}"
+        ),
+        lambda R: _r(R, "worked_examples")["tanh_vs_scaled_sigmoid_max_diff"] < 1e-6,
     ),
     Claim(
         "001-iterations",
@@ -487,29 +493,38 @@ CLAIMS: list[Claim] = [
         "001-conv-example",
         "001 Convolution operation",
         "the 5x5 image and 3x3 kernel give [[12,12,17],[10,17,19],[9,6,14]]",
-        "-",
-        status=UNIT + "tests/layers/test_conv.py; no user-facing command yet",
+        E + "worked_examples",
+        lambda R: str(_r(R, "worked_examples")["conv_output"]),
+        lambda R: (
+            _r(R, "worked_examples")["conv_output"] == [[12, 12, 17], [10, 17, 19], [9, 6, 14]]
+        ),
     ),
     Claim(
         "001-conv-319",
         "001 Convolution efficiency",
         "a 320x280 image and the kernel {-1, 1} give 319x280",
-        "-",
-        status=UNIT + "tests/layers/test_conv.py (output-size formula)",
+        E + "worked_examples",
+        lambda R: "{1}x{0}".format(*_r(R, "worked_examples")["edge_kernel_320x280_output_hw"]),
+        lambda R: _r(R, "worked_examples")["edge_kernel_320x280_output_hw"] == [280, 319],
     ),
     Claim(
         "001-maxpool",
         "001 Pooling",
         "2x2 max pool, stride 2, of the 4x4 example gives [[4,5],[3,4]]",
-        "-",
-        status=UNIT + "tests/layers/test_pool.py; no user-facing command yet",
+        E + "worked_examples",
+        lambda R: str(_r(R, "worked_examples")["max_pool_output"]),
+        lambda R: _r(R, "worked_examples")["max_pool_output"] == [[4, 5], [3, 4]],
     ),
     Claim(
         "001-lenet-c3",
         "001 LeNet-5 (Table I)",
         "C3's connection table to S2's maps",
-        "`jaxnets summary --model lenet5_c3`",
-        status="shown by the command (60,806 parameters); trained only in unit tests",
+        E + "worked_examples",
+        lambda R: (
+            f"LeNet-5 with the table: {_r(R, 'worked_examples')['lenet5_c3_params']:,} "
+            "parameters (60 5x5 kernels in C3)"
+        ),
+        status="shown (parameter count); trained only in unit tests",
     ),
     # --- lecture 002 ---------------------------------------------------------------------
     Claim(
@@ -582,9 +597,13 @@ CLAIMS: list[Claim] = [
     Claim(
         "002-softmax",
         "002 Softmax",
-        "softmax generalizes the sigmoid to many classes",
-        "-",
-        status="not yet",
+        "softmax generalizes the sigmoid: softmax([z, 0]) = sigmoid(z)",
+        E + "worked_examples",
+        lambda R: (
+            "max difference on [-8, 8]: "
+            f"{_r(R, 'worked_examples')['softmax_vs_sigmoid_max_diff']:.1e}"
+        ),
+        lambda R: _r(R, "worked_examples")["softmax_vs_sigmoid_max_diff"] < 1e-6,
     ),
     Claim(
         "002-negative-sampling",
@@ -636,8 +655,18 @@ CLAIMS: list[Claim] = [
         "003-params-26-41",
         "003 Neural network architectures",
         "3-4-2 net: 26 parameters; 3-4-4-1 net: 41",
-        "`models.summary`",
-        status=UNIT + "tests/models/test_mlp.py",
+        E + "worked_examples",
+        lambda R: (
+            f"{_r(R, 'worked_examples')['mlp_3_4_2_params']} and "
+            f"{_r(R, 'worked_examples')['mlp_3_4_4_1_params']}"
+        ),
+        lambda R: (
+            (
+                _r(R, "worked_examples")["mlp_3_4_2_params"],
+                _r(R, "worked_examples")["mlp_3_4_4_1_params"],
+            )
+            == (26, 41)
+        ),
     ),
     Claim(
         "003-capacity",
@@ -680,8 +709,16 @@ CLAIMS: list[Claim] = [
         "003-autodiff-example",
         "003 Example: reverse sweep",
         "grad f(1, 2, pi/2) = [(4+4e^2)/pi, (2+2e^2)/pi, (-8-4e^2)/pi^2]",
-        "`jaxnets autodiff`",
-        status="shown by the command; tests/autodiff/test_lecture.py",
+        E + "worked_examples; `jaxnets autodiff` prints the sweeps",
+        lambda R: ", ".join(f"{v:.6g}" for v in _r(R, "worked_examples")["autodiff_grad"]),
+        lambda R: all(
+            abs(a - b) < 1e-4 * abs(b)
+            for a, b in zip(
+                _r(R, "worked_examples")["autodiff_grad"],
+                _r(R, "worked_examples")["lecture_grad"],
+                strict=True,
+            )
+        ),
     ),
     Claim(
         "003-ad-costs",
@@ -694,15 +731,33 @@ CLAIMS: list[Claim] = [
         "003-conv-sizes",
         "003 Hyperparameters of CONV layer",
         "(5 - 3 + 2)/1 + 1 = 5; stride 2: 3; stride 3 does not fit",
-        "-",
-        status=UNIT + "tests/layers/test_conv.py; no user-facing command yet",
+        E + "worked_examples",
+        lambda R: (
+            f"{_r(R, 'worked_examples')['output_size_stride1']}, "
+            f"{_r(R, 'worked_examples')['output_size_stride2']}, stride 3 refused"
+        ),
+        lambda R: (
+            (
+                _r(R, "worked_examples")["output_size_stride1"],
+                _r(R, "worked_examples")["output_size_stride2"],
+            )
+            == (5, 3)
+            and "does not fit" in _r(R, "worked_examples")["output_size_stride3"]
+        ),
     ),
     Claim(
         "003-alexnet-conv1",
         "003 Example: AlexNet",
         "227x227x3, 11x11 filters, stride 4: 55x55x96; 11*11*3 = 363 weights (+1) a filter",
-        "-",
-        status=UNIT + "tests/layers/test_conv.py (55); no user-facing command yet",
+        E + "worked_examples",
+        lambda R: (
+            "x".join(map(str, _r(R, "worked_examples")["alexnet_conv1_shape"]))
+            + f", {_r(R, 'worked_examples')['alexnet_conv1_params_per_filter']} a filter"
+        ),
+        lambda R: (
+            _r(R, "worked_examples")["alexnet_conv1_shape"] == [55, 55, 96]
+            and _r(R, "worked_examples")["alexnet_conv1_params_per_filter"] == 364
+        ),
     ),
     Claim(
         "003-rnn-equation",
@@ -715,8 +770,9 @@ CLAIMS: list[Claim] = [
         "003-hello",
         "003 RNN example",
         "trained on 'hello' over h, e, l, o it predicts 'ello'",
-        "-",
-        status=UNIT + "tests/models/test_rnn.py; no user-facing command yet",
+        E + "worked_examples",
+        lambda R: f"reads 'hell' as '{_r(R, 'worked_examples')['hello_prediction']}'",
+        lambda R: _r(R, "worked_examples")["hello_prediction"] == "ello",
     ),
     Claim(
         "003-names",

@@ -1,0 +1,3 @@
+from experiments.worked_examples.main import main
+
+main()
