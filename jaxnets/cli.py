@@ -101,7 +101,12 @@ def _add_train(sub) -> None:
         help="resume --workdir with settings that differ from its config.json (the change is "
         "recorded in config_history.jsonl)",
     )
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="one line per epoch instead of a bar (the default when stderr is not a terminal)",
+    )
+    p.add_argument("--quiet", action="store_true", help="print only the final test score")
     p.add_argument(
         "--parallel",
         choices=("none", "pmap", "sharded"),
@@ -166,7 +171,7 @@ def _run_config(args):
         "validation_fraction": args.validation_fraction,
         "early_stopping_patience": args.patience,
         "keep_checkpoints": args.keep,
-        "progress": False if args.no_progress else None,
+        "progress": False if args.quiet else ("lines" if args.no_progress else None),
         "parallel": args.parallel,
         "scan": {"auto": "auto", "on": True, "off": False}.get(args.scan),
     }
@@ -198,13 +203,15 @@ def _train(args) -> int:
     )
     result = train_and_evaluate(config, args.workdir, override=args.override)
     test = result.test
-    print(f"model {config.model}: {result.num_params:,} parameters")
+    if not args.quiet:
+        print(f"model {config.model}: {result.num_params:,} parameters")
+        if args.workdir:
+            print(f"checkpoints and metrics.jsonl in {args.workdir}")
+    # The last line is always the test score, as the README promises.
     if "accuracy" in test:
         print(f"test accuracy {test['accuracy']:.4f} (test loss {test['loss']:.4f})")
     else:
         print(f"test loss {test['loss']:.6f}")
-    if args.workdir:
-        print(f"checkpoints and metrics.jsonl in {args.workdir}")
     return 0
 
 
@@ -235,6 +242,54 @@ def _summary(args) -> int:
     if args.input_shape:
         shape = tuple(int(s) for s in args.input_shape.split(","))
     print(models.summary(model, shape, dtype=spec.input_dtype))
+    return 0
+
+
+def _add_predict(sub) -> None:
+    p = sub.add_parser(
+        "predict",
+        help="apply a trained run's model to inputs in a .npy file",
+        description="Load the newest verified checkpoint of --workdir and apply the model to "
+        "--input (N, *input_shape) floats in [0, 1]. Classifiers print one line per example: "
+        "index, predicted class, its probability.",
+    )
+    p.add_argument("--workdir", type=Path, required=True, help="the folder of a train run")
+    p.add_argument("--input", type=Path, required=True, help=".npy file of inputs")
+    p.add_argument("--output", type=Path, help="also save the raw outputs (.npy)")
+
+
+def _predict(args) -> int:
+    import numpy as np
+
+    from jaxnets.errors import InvalidArgumentError
+    from jaxnets.train import load
+    from jaxnets.train._load import as_inputs, input_record
+
+    try:
+        x = np.load(args.input, allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise InvalidArgumentError(
+            f"--input {args.input}: cannot read a .npy array ({err})"
+        ) from None
+    model, variables, config = load(args.workdir)
+    x = as_inputs(x, input_record(args.workdir), "--input")
+    outputs = np.concatenate(
+        [
+            np.asarray(model.apply(variables, x[i : i + 1000], train=False))
+            for i in range(0, len(x), 1000)
+        ]
+    )
+    if args.output:
+        np.save(args.output, outputs)
+    from jaxnets import models
+
+    if models.get_spec(config.model).target == "label":
+        probs = np.exp(outputs - outputs.max(-1, keepdims=True))
+        probs /= probs.sum(-1, keepdims=True)
+        for i, row in enumerate(probs):
+            print(f"{i}\t{int(row.argmax())}\t{row.max():.4f}")
+    else:
+        print(f"outputs {outputs.shape} " + (f"saved to {args.output}" if args.output else ""))
     return 0
 
 
@@ -371,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(sub)
     _add_summary(sub)
     _add_verify(sub)
+    _add_predict(sub)
     _add_autodiff(sub)
     _add_tune(sub)
     return parser
@@ -381,6 +437,7 @@ _COMMANDS = {
     "train": _train,
     "summary": _summary,
     "verify": _verify,
+    "predict": _predict,
     "autodiff": _autodiff,
     "tune": _tune,
 }

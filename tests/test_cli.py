@@ -170,3 +170,46 @@ def test_early_stopping_says_where_it_stopped(capsys):
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert "stopped early at epoch" in err and "best epoch" in err
+
+
+def test_train_save_reload_and_predict(tmp_path, capsys):
+    import numpy as np
+
+    from jaxnets import train
+    from jaxnets.data import load_dataset
+
+    workdir = tmp_path / "run"
+    argv = ["train", "--model", "mlp", "--dataset", "digits", "--epochs", "2"]
+    assert main([*argv, "--workdir", str(workdir), "--quiet"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("test accuracy")  # --quiet: the last line only
+    accuracy = float(out[0].split()[2])
+
+    test = load_dataset("digits").test
+    model, variables, config = train.load(workdir)
+    logits = model.apply(variables, test["image"], train=False)
+    assert config.model == "mlp" and logits.shape == (360, 10)
+    assert float((np.argmax(logits, -1) == test["label"]).mean()) == pytest.approx(
+        accuracy, abs=1e-4
+    )
+
+    np.save(tmp_path / "x.npy", test["image"][:7])
+    assert main(["predict", "--workdir", str(workdir), "--input", str(tmp_path / "x.npy")]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.strip().splitlines()]
+    assert [int(r[1]) for r in rows] == np.argmax(logits[:7], -1).tolist()
+    np.save(tmp_path / "u8.npy", (test["image"][:2] * 255).astype(np.uint8))
+    assert main(["predict", "--workdir", str(workdir), "--input", str(tmp_path / "u8.npy")]) == 2
+    assert "x.astype('float32') / 255" in capsys.readouterr().err
+
+
+def test_output_is_one_line_per_epoch_when_not_a_terminal(tmp_path, capsys):
+    argv = ["train", "--model", "mlp", "--dataset", "digits", "--epochs", "3"]
+    assert main([*argv, "--workdir", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("model mlp: 26,122 parameters; digits: 1,437 train / 360 test")
+    assert lines[1].startswith("compiling the scanned epoch ... compiled in")
+    assert [line.split(":")[0] for line in lines[2:]] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert main([*argv[:-1], "4", "--workdir", str(tmp_path)]) == 0
+    assert f"resuming from epoch 3 ({tmp_path})" in capsys.readouterr().err

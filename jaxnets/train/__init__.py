@@ -8,6 +8,7 @@ through the same loop.
 from jaxnets.train._checkpoint import Checkpointer, CheckpointError
 from jaxnets.train._distributed import DistributedConfig, initialize_distributed
 from jaxnets.train._gan import GANState, gan_train_step, init_gan_state
+from jaxnets.train._load import load
 from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
 from jaxnets.train._parallel import (
     make_mesh,
@@ -54,6 +55,7 @@ __all__ = [
     "init_population",
     "init_state",
     "initialize_distributed",
+    "load",
     "make_mesh",
     "num_params",
     "per_example_grads",

@@ -21,7 +21,7 @@ from jaxnets.data import batches, holdout_split, split_length
 from jaxnets.errors import InvalidArgumentError, InvalidTypeError
 from jaxnets.train._checkpoint import Checkpointer
 from jaxnets.train._checks import check_split
-from jaxnets.train._progress import Progress, Stopwatch
+from jaxnets.train._progress import MODES, Progress, Stopwatch
 from jaxnets.train._runners import Guard, jitted, make_runner
 from jaxnets.train._state import TrainState
 from jaxnets.train._steps import _eval_step, _train_step, mean_metrics
@@ -53,6 +53,8 @@ class FitConfig:
     the training arrays take less than 1 GiB, and the model is not convolutional on a CPU
     (see ``jaxnets.train._runners.scan_pays_off``); ``False`` steps batch by batch. Both
     visit the same batches in the same order, so they end with the same parameters.
+    ``progress``: ``True`` shows a bar per epoch in a terminal and one line per epoch
+    otherwise; ``"bar"`` or ``"lines"`` force one; ``False`` is silent.
     ``record_steps`` keeps every step's metrics in :attr:`FitResult.steps` (loss curves).
     ``divergence_factor``: a run whose training ``loss`` (mean over ``check_every`` steps)
     exceeds this multiple of its best epoch mean so far stops like a NaN run, before a
@@ -68,7 +70,7 @@ class FitConfig:
     min_delta: float = 0.0
     restore_best: bool = True
     keep_checkpoints: int = 3
-    progress: bool = True
+    progress: bool | str = True
     check_every: int = 50
     parallel: str = "none"
     scan: bool | str = "auto"
@@ -76,6 +78,13 @@ class FitConfig:
     divergence_factor: float | None = 100.0
 
     def __post_init__(self):
+        if self.progress not in MODES or (
+            isinstance(self.progress, int) and not isinstance(self.progress, bool)
+        ):
+            raise InvalidArgumentError(
+                f"progress must be True (bar in a terminal, else one line per epoch), 'bar', "
+                f"'lines' or False, got {self.progress!r}"
+            )
         if self.parallel not in PARALLEL:
             raise InvalidArgumentError(f"parallel must be one of {PARALLEL}, got {self.parallel!r}")
         if self.scan not in ("auto", True, False):
@@ -219,11 +228,13 @@ def fit(
             if checkpointer.latest_epoch() is not None:
                 template = _snapshot(state) if val is not None else None
                 state, best, meta = checkpointer.restore(state, template)
+                progress.note(f"resuming from epoch {meta['epoch']} ({workdir})")
 
         placed = runner.place(state)
+        progress.compiling(runner.name)
         with Stopwatch() as sw:
             runner.compile(placed)
-        progress.compiled(runner.name, sw.seconds)
+        progress.compiled(sw.seconds)
         compile_s = sw.seconds
 
         history = list(meta["history"])
@@ -240,19 +251,13 @@ def fit(
             row = {"epoch": epoch + 1, "step": (epoch + 1) * steps_per_epoch}
             row.update(epoch_s=sw.seconds, examples_per_s=len(metrics) * batch_size / sw.seconds)
             row.update(_prefixed("train", mean_metrics(metrics)))
-            if val is not None:
-                row.update(
-                    _prefixed("val", evaluate(state, val, config.eval_batch_size, eval_fn=eval_fn))
-                )
-            if test is not None:
-                row.update(
-                    _prefixed(
-                        "test", evaluate(state, test, config.eval_batch_size, eval_fn=eval_fn)
-                    )
-                )
+            for name, split in (("val", val), ("test", test)):
+                if split is not None:
+                    scores = _evaluate(state, split, config.eval_batch_size, eval_fn)
+                    row.update(_prefixed(name, scores))
             history.append(row)
             guard.end_epoch(row)
-            progress.end_epoch(_describe(row))
+            progress.end_epoch(_describe(row), sw.seconds, len(metrics) * batch_size)
 
             if val is not None:
                 if not isinstance(row["val_loss"], float):
@@ -271,9 +276,10 @@ def fit(
                 _write_metrics(workdir / "metrics.jsonl", history)
             if _should_stop(meta, config):
                 stopped_early = True
+                restored = "; restored its parameters" if config.restore_best else ""
                 progress.note(
                     f"stopped early at epoch {epoch + 1} (best epoch {meta['best_epoch']}, "
-                    f"val_loss {meta['best_loss']:.4f})"
+                    f"val_loss {meta['best_loss']:.4f}){restored}"
                 )
                 break
         state = runner.unplace(placed)

@@ -14,6 +14,7 @@ from jaxnets.data import holdout_size, load_dataset, num_batches, split_length
 from jaxnets.errors import InvalidArgumentError
 from jaxnets.train._checkpoint import has_checkpoints
 from jaxnets.train._loop import FitConfig, FitResult, evaluate, fit
+from jaxnets.train._progress import Progress
 from jaxnets.train._state import Objective, init_state, num_params
 from jaxnets.train._workdir import record_config, workdir_lock
 
@@ -22,6 +23,9 @@ from jaxnets.train._workdir import record_config, workdir_lock
 _DEFAULT_OPTIMIZER = optim.OptimizerConfig(
     "adam", learning_rate=2e-3, schedule=optim.ScheduleConfig("cosine")
 )
+
+
+MODEL_RECORD = "model.json"
 
 
 @dataclass(frozen=True)
@@ -119,11 +123,24 @@ def _train_and_evaluate(config: RunConfig, workdir: Path | None, override: bool)
         key=jax.random.key(config.fit.seed),
         dtype=dtype,
     )
+    Progress(config.fit.progress).note(
+        f"model {config.model}: {num_params(state.params):,} parameters; {dataset.name}: "
+        f"{split_length(dataset.train):,} train / {split_length(dataset.test):,} test examples"
+    )
     if workdir is not None and jax.process_index() == 0:
         # After the model, data and optimizer were built: a config that fails there writes
         # nothing.
         resuming = has_checkpoints(Path(workdir) / "checkpoints")
         record_config(Path(workdir), config.to_dict(), resuming=resuming, override=override)
+        if not resuming:  # what `load` needs to rebuild the model for inference
+            record = {
+                "num_classes": dataset.num_classes,
+                "input_shape": list(dataset.input_shape),
+                "input_dtype": str(dtype),
+                "input_key": dataset.input_key,
+                "total_steps": steps,
+            }
+            (Path(workdir) / MODEL_RECORD).write_text(json.dumps(record, indent=2))
     result = fit(state, dataset.train, dataset.test, config.fit, workdir=workdir)
     test = evaluate(result.state, dataset.test, config.fit.eval_batch_size)
     return RunResult(result, test, num_params(result.state.params))

@@ -110,7 +110,7 @@ def record_config(
     if not resuming or not path.exists():
         _write_json(path, config)
         return
-    recorded = _newest_settings(workdir)
+    recorded = newest_settings(workdir)
     changed = _differences(recorded, dict(config))
     if not changed:
         return
@@ -126,7 +126,7 @@ def record_config(
         f.write(json.dumps(record) + "\n")
 
 
-def _newest_settings(workdir: Path) -> dict:
+def newest_settings(workdir: Path) -> dict:
     """The settings of the newest override in the history, else those of config.json."""
     from jaxnets.errors import InvalidArgumentError
 

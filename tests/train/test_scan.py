@@ -119,7 +119,7 @@ def test_auto_scan_when_the_data_fit_and_compile_time_shown_apart(
     config = train.FitConfig(epochs=1, batch_size=8, progress=True, **options)
     result = train.fit(_state(), _split(), config=config)
     err = capsys.readouterr().err
-    assert f"compiled {compiled} in" in err
+    assert f"compiling {compiled} ... compiled in" in err
     # Compilation is timed apart: the first epoch's time does not include it (the tiny
     # epoch runs in milliseconds, the compile takes a good fraction of a second).
     assert result.history[0]["epoch_s"] < result.compile_s
