@@ -19,12 +19,12 @@ class OptimizersConfig:
     train_examples: int = 12000
     features: tuple[int, ...] = (128, 10)
     grid: tuple[tuple[float, ...], ...] = (
-        (0.1, 0.3, 1.0),  # sgd
-        (0.01, 0.03, 0.1),  # momentum 0.9
-        (0.01, 0.03, 0.1),  # nesterov 0.9
-        (0.01, 0.03, 0.1),  # adagrad (the lectures' form)
-        (0.001, 0.003, 0.01),  # rmsprop
-        (0.001, 0.003, 0.01),  # adam
+        (0.1, 0.3, 1.0, 3.0),  # sgd
+        (0.01, 0.03, 0.1, 0.3),  # momentum 0.9
+        (0.01, 0.03, 0.1, 0.3),  # nesterov 0.9
+        (0.01, 0.03, 0.1, 0.3),  # adagrad (the lectures' form)
+        (0.0003, 0.001, 0.003, 0.01),  # rmsprop
+        (0.001, 0.003, 0.01, 0.03),  # adam
     )
     epochs: int = 4
     batch_size: int = 64
