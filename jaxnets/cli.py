@@ -68,32 +68,43 @@ def _add_train(sub) -> None:
     p = sub.add_parser(
         "train",
         help="train a model on a data set, with checkpoints and metrics in --workdir",
-        description="Train, evaluate and checkpoint. Flags override --config (JSON); "
-        "rerunning with the same --workdir resumes from its latest checkpoint.",
+        description="Train, evaluate and checkpoint. Flags override --config (JSON, fields "
+        "in docs/config.md); rerunning with the same --workdir resumes from its latest "
+        "checkpoint. Defaults are RunConfig's.",
     )
     p.add_argument("--config", type=Path, help="JSON file with RunConfig fields")
-    p.add_argument("--model", help="registered model name (see `jaxnets summary --list`)")
+    p.add_argument("--model", help="a trainable model: {models} (default {default:model})")
     p.add_argument(
         "--option",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="model attribute, e.g. --option features=256,256 (repeatable)",
+        help="model attribute, e.g. --option hidden=256,256 for the mlp (repeatable)",
     )
-    p.add_argument("--dataset", help="digits | spiral | mnist | names")
+    p.add_argument("--dataset", help="{datasets} (default {default:dataset})")
     p.add_argument("--data-dir", help="folder with the MNIST IDX files (default $JAXNETS_DATA_DIR)")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--optimizer", help="sgd | momentum | nesterov | adagrad | rmsprop | adam")
-    p.add_argument("--lr", type=float, help="learning rate")
-    p.add_argument("--schedule", help="constant | robbins_monro | cosine | step")
-    p.add_argument("--weight-decay", type=float)
-    p.add_argument("--l1", type=float)
-    p.add_argument("--l2", type=float)
-    p.add_argument("--validation-fraction", type=float)
-    p.add_argument("--patience", type=int, help="early-stopping patience in epochs")
-    p.add_argument("--keep", type=int, help="checkpoints to keep")
+    p.add_argument("--epochs", type=int, help="(default {default:fit.epochs})")
+    p.add_argument("--batch-size", type=int, help="(default {default:fit.batch_size})")
+    p.add_argument("--seed", type=int, help="(default {default:fit.seed})")
+    p.add_argument("--optimizer", help="{optimizers} (default {default:optimizer.name})")
+    p.add_argument(
+        "--lr", type=float, help="learning rate (default {default:optimizer.learning_rate})"
+    )
+    p.add_argument("--schedule", help="{schedules} (default {default:optimizer.schedule.name})")
+    p.add_argument("--weight-decay", type=float, help="(default {default:optimizer.weight_decay})")
+    p.add_argument("--clip-norm", type=float, help="clip the global gradient norm (default none)")
+    p.add_argument("--l1", type=float, help="(default {default:l1})")
+    p.add_argument("--l2", type=float, help="(default {default:l2})")
+    p.add_argument(
+        "--validation-fraction",
+        type=float,
+        help="share of train held out for early stopping "
+        "(default {default:fit.validation_fraction})",
+    )
+    p.add_argument("--patience", type=int, help="early-stopping patience in epochs (default none)")
+    p.add_argument(
+        "--keep", type=int, help="checkpoints to keep (default {default:fit.keep_checkpoints})"
+    )
     p.add_argument("--workdir", type=Path, help="checkpoints, metrics.jsonl, config.json")
     p.add_argument(
         "--override",
@@ -164,6 +175,7 @@ def _run_config(args):
         model = args.model or config.model
         top["model_options"] = {**config.model_options, **_options(args.option, model)}
     opt = {"name": args.optimizer, "learning_rate": args.lr, "weight_decay": args.weight_decay}
+    opt["clip_norm"] = args.clip_norm
     fit = {
         "epochs": args.epochs,
         "batch_size": args.batch_size,
@@ -413,6 +425,43 @@ def _tune(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Fills help placeholders when help is shown, so building the parser imports nothing
+    heavy: ``{default:fit.epochs}`` (RunConfig's default), ``{models}``, ``{datasets}``,
+    ``{optimizers}``, ``{schedules}``."""
+
+    def format_help(self) -> str:
+        for action in self._actions:
+            if action.help and "{" in action.help:
+                action.help = _fill_help(action.help)
+        return super().format_help()
+
+
+def _fill_help(text: str) -> str:
+    import re
+
+    from jaxnets import models, optim
+    from jaxnets.data import DATASETS
+    from jaxnets.train import RunConfig
+
+    def default(match) -> str:
+        value = RunConfig()
+        for part in match.group(1).split("."):
+            value = getattr(value, part)
+        return str(value)
+
+    text = re.sub(r"\{default:([\w.]+)\}", default, text)
+    lists = {
+        "models": ", ".join(models.model_names()),
+        "datasets": " | ".join(DATASETS),
+        "optimizers": " | ".join(optim.OPTIMIZERS),
+        "schedules": " | ".join(optim.SCHEDULES),
+    }
+    for name, value in lists.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jaxnets", description="Neural networks in JAX: train, inspect, differentiate."
@@ -421,7 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     _add_demo(sub)
     _add_train(sub)
     _add_summary(sub)
@@ -429,6 +480,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_predict(sub)
     _add_autodiff(sub)
     _add_tune(sub)
+    for subparser in sub.choices.values():  # `jaxnets train --debug` works too
+        subparser.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show full tracebacks"
+        )
     return parser
 
 
@@ -456,7 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         # Bad input (the library's UserError family) and the file system's refusals (their
         # message names the path) get one line; anything else is a bug in jaxnets.
         if isinstance(err, UserError | OSError):
-            print(f"jaxnets {args.command}: error: {err}", file=sys.stderr)
+            message = _name_flags(str(err), args) if isinstance(err, UserError) else err
+            print(f"jaxnets {args.command}: error: {message}", file=sys.stderr)
             _exit_even_if_threads_hang(2)
             return 2
         traceback.print_exc()
@@ -466,6 +522,31 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+# Config fields and the flags that set them: (field in messages, args attribute, flag).
+_FLAGS = (
+    ("early_stopping_patience", "patience", "--patience"),
+    ("validation_fraction", "validation_fraction", "--validation-fraction"),
+    ("keep_checkpoints", "keep", "--keep"),
+    ("batch_size", "batch_size", "--batch-size"),
+    ("learning_rate", "lr", "--lr"),
+    ("weight_decay", "weight_decay", "--weight-decay"),
+    ("clip_norm", "clip_norm", "--clip-norm"),
+    ("epochs", "epochs", "--epochs"),
+    ("seed", "seed", "--seed"),
+)
+
+
+def _name_flags(message: str, args) -> str:
+    """Errors of ``train`` name its flags (``--batch-size``), not the config fields."""
+    import re
+
+    if args.command != "train":
+        return message
+    for field_name, _, flag in _FLAGS:
+        message = re.sub(rf"(?<![\w.-]){field_name}\b", flag, message)
+    return message
 
 
 def _exit_even_if_threads_hang(code: int) -> None:

@@ -71,9 +71,12 @@ def test_train_config_file_and_overrides(tmp_path, capsys):
         # Architecture-only entries are refused with what to use instead (they used to
         # "train" with a broadcast loss and print "test loss 39.70").
         (["train", "--model", "gan_discriminator", "--dataset", "digits"], "experiments.gan"),
-        (["train", "--epochs", "-1"], "epochs must be an integer >= 0"),
-        (["train", "--batch-size", "0"], "batch_size must be an integer >= 1"),
-        (["train", "--keep", "0"], "keep_checkpoints must be an integer >= 1"),
+        # Errors name the flag the user typed.
+        (["train", "--epochs", "-1"], "--epochs must be an integer >= 0"),
+        (["train", "--batch-size", "0"], "--batch-size must be an integer >= 1"),
+        (["train", "--keep", "0"], "--keep must be an integer >= 1"),
+        (["train", "--patience", "2"], "set --validation-fraction > 0"),
+        (["train", "--model", "char_rnn", "--dataset", "digits"], "takes integer token ids"),
     ],
 )
 def test_bad_input_gives_one_clear_line(argv, message, capsys):
@@ -103,7 +106,7 @@ def test_summary_prints_the_lecture_counts(capsys):
                 "--model",
                 "mlp",
                 "--option",
-                "features=4,4",
+                "hidden=4,4",
                 "--num-classes",
                 "1",
                 "--input-shape",
@@ -136,9 +139,10 @@ def test_lenet5_reaches_98_8_percent_on_mnist_in_3_epochs(mnist_dir, tmp_path, c
 
 
 def test_option_with_one_value_for_a_tuple_field(capsys):
-    # `--option features=4` used to fail with "Value after * must be an iterable".
+    # `--option features=4` used to fail with "Value after * must be an iterable"; the
+    # registered mlp's option for its hidden widths is `hidden` (features means all layers).
     argv = ["train", "--model", "mlp", "--dataset", "digits", "--no-progress", "--epochs", "1"]
-    assert main([*argv, "--option", "features=4"]) == 0
+    assert main([*argv, "--option", "hidden=4"]) == 0
     assert "model mlp: 310 parameters" in capsys.readouterr().out  # 64*4+4 + 4*10+10
 
 
@@ -213,3 +217,27 @@ def test_output_is_one_line_per_epoch_when_not_a_terminal(tmp_path, capsys):
     assert [line.split(":")[0] for line in lines[2:]] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
     assert main([*argv[:-1], "4", "--workdir", str(tmp_path)]) == 0
     assert f"resuming from epoch 3 ({tmp_path})" in capsys.readouterr().err
+
+
+def test_debug_is_accepted_after_the_subcommand():
+    from jaxnets.cli import build_parser
+
+    assert build_parser().parse_args(["train", "--debug"]).debug is True
+    assert build_parser().parse_args(["--debug", "train"]).debug is True
+    assert build_parser().parse_args(["train"]).debug is False
+
+
+def test_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for expected in (
+        "(default mlp)",
+        "(default digits)",
+        "(default adam)",
+        "(default 0.002)",
+        "(default cosine)",
+        "(default 64)",
+        "(default 10)",
+    ):
+        assert expected in out, expected

@@ -20,8 +20,16 @@ from jaxnets.models._mlp import MLP, DenseAutoencoder, LinearClassifier
 from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 
 
-def _mlp(num_classes: int, features: Sequence[int] = (128, 128), **kw) -> nn.Module:
-    return MLP(features=(*features, num_classes), **kw)
+def _mlp(num_classes: int, hidden: Sequence[int] = (128, 128), **kw) -> nn.Module:
+    # `features` means every layer in Python's MLP(features=...); the registry's option is
+    # the hidden layers only, so it has its own name (the output layer is num_classes).
+    if "features" in kw:
+        raise InvalidArgumentError(
+            "the registered mlp takes hidden=... (its hidden widths; the output layer has "
+            "num_classes units), e.g. --option hidden=256,256; MLP(features=...) in Python "
+            "lists every layer"
+        )
+    return MLP(features=(*hidden, num_classes), **kw)
 
 
 _REGISTRY: dict[str, ModelSpec] = {

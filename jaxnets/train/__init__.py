@@ -6,6 +6,7 @@ through the same loop.
 """
 
 from jaxnets.train._checkpoint import Checkpointer, CheckpointError
+from jaxnets.train._config import RunConfig, config_schema
 from jaxnets.train._distributed import DistributedConfig, initialize_distributed
 from jaxnets.train._gan import GANState, gan_train_step, init_gan_state
 from jaxnets.train._load import load
@@ -28,7 +29,7 @@ from jaxnets.train._population import (
     population_eval_step,
     population_train_step,
 )
-from jaxnets.train._run import RunConfig, RunResult, train_and_evaluate
+from jaxnets.train._run import RunResult, train_and_evaluate
 from jaxnets.train._runners import NonFiniteLossError
 from jaxnets.train._scan import scan_epoch
 from jaxnets.train._state import Objective, TrainState, init_state, num_params
@@ -47,6 +48,7 @@ __all__ = [
     "RunConfig",
     "RunResult",
     "TrainState",
+    "config_schema",
     "eval_step",
     "evaluate",
     "fit",

@@ -22,7 +22,8 @@ import numpy as np
 from jaxnets import models, optim
 from jaxnets.errors import InvalidArgumentError
 from jaxnets.train._checkpoint import Checkpointer
-from jaxnets.train._run import MODEL_RECORD, RunConfig
+from jaxnets.train._config import RunConfig
+from jaxnets.train._run import MODEL_RECORD
 from jaxnets.train._state import Objective, init_state
 from jaxnets.train._workdir import newest_settings
 

@@ -62,7 +62,7 @@ class FitConfig:
     """
 
     epochs: int = 10
-    batch_size: int = 128
+    batch_size: int = 64
     eval_batch_size: int = 1000
     seed: int = 0
     validation_fraction: float = 0.0

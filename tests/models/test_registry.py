@@ -158,6 +158,6 @@ def test_unknown_model_and_bad_option(call, match):
 
 
 def test_create_passes_options():
-    model = models.create("mlp", num_classes=3, features=(7,), activation="tanh")
+    model = models.create("mlp", num_classes=3, hidden=(7,), activation="tanh")
     assert model.features == (7, 3) and model.activation == "tanh"
     assert np.prod(models.summary(model, (2,)).rows[-1].output_shape) == 3

@@ -109,12 +109,12 @@ def test_fit_options_give_a_clear_error_or_a_finite_result(options):
         st.lists(st.integers(-1, 3), min_size=0, max_size=3).map(tuple),
         st.just("4,4"),
     ),
-    features=st.one_of(st.just((8, 3)), st.lists(st.integers(-2, 4), max_size=3).map(tuple)),
+    hidden=st.one_of(st.just((8,)), st.lists(st.integers(-2, 4), max_size=3).map(tuple)),
     num_classes=st.sampled_from([3, 0, -1, 2.5]),
 )
-def test_model_and_shape_arguments_give_a_clear_error(input_shape, features, num_classes):
+def test_model_and_shape_arguments_give_a_clear_error(input_shape, hidden, num_classes):
     try:
-        model = models.create("mlp", num_classes=num_classes, features=features)
+        model = models.create("mlp", num_classes=num_classes, hidden=hidden)
         state = train.init_state(
             model,
             optim.from_config(optim.OptimizerConfig()),
