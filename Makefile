@@ -19,7 +19,7 @@ FLOORS_TESTS := tests/train/test_steps.py tests/train/test_parallel.py tests/tra
 	tests/optim tests/test_losses.py tests/data/test_batching.py tests/data/test_mnist.py \
 	tests/data/test_digits.py tests/data/test_splits.py tests/autodiff/test_check_and_costs.py
 
-.PHONY: demo test test-floors lint format bench venv clean
+.PHONY: demo test test-floors lint format bench venv clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,12 +43,21 @@ test: $(STAMP)
 	@if [ -z "$$JAXNETS_DATA_DIR" ] && [ -d "$(DATA_DIR)" ]; then export JAXNETS_DATA_DIR="$(DATA_DIR)"; fi; \
 	$(BIN)/ruff check jaxnets tests experiments benchmarks && \
 	$(BIN)/ruff format --check jaxnets tests experiments benchmarks && \
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet && \
 	$(BIN)/python -m pytest -q --durations=15
 	$(MAKE) --no-print-directory test-floors
 
 # The subset of the suite against the lowest supported versions of the dependencies.
 test-floors: $(FLOORS_STAMP)
 	$(FLOORS_BIN)/python -m pytest -q -p no:cacheprovider $(FLOORS_TESTS)
+
+# The documentation site into site/: the CLI reference is regenerated from the parser
+# (docs/cli.md), then `mkdocs build --strict` fails on any warning (broken links, missing
+# references, docstrings griffe cannot parse). `make test` builds without regenerating, and
+# tests/test_docs.py fails when docs/cli.md is not current.
+docs: $(STAMP)
+	$(BIN)/python docs/gen_cli.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check jaxnets tests experiments benchmarks
@@ -62,4 +71,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/train_throughput.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache site

@@ -17,6 +17,7 @@ from . import nn, numpy  # noqa: F401  (submodules: anp and nn, not in __all__)
 from ._check import JaxComparison, check_grads, compare_with_jax
 from ._core import NotDifferentiableError, Primitive, bind, counting
 from ._costs import JacobianCosts, jacobian_costs
+from ._extend import define_primitive
 from ._forward import JVPTracer, jacfwd, jvp
 from ._primitives import (
     ALL_PRIMITIVES,
@@ -85,6 +86,7 @@ __all__ = [
     "convert_p",
     "cos_p",
     "counting",
+    "define_primitive",
     "div_p",
     "exp_p",
     "expm1_p",

@@ -31,12 +31,38 @@ class Primitive:
 
     ``impl(*arrays, **params) -> array`` evaluates it; ``fmt`` renders one line of the
     evaluation trace, e.g. ``"{0} · {1}"`` shows ``x4 = x1 · x2`` (params by name).
+    ``jax_impl``, when given, is what calling the primitive does on jax arrays (so a
+    function written with it also runs under ``jax.grad``).
+
+    Calling a primitive, ``p(*args, **params)``, applies it as an ``anp`` function does:
+    ``jax_impl`` on jax arrays, otherwise :func:`bind` (integer and boolean inputs become
+    float64). Its derivatives are the rules registered for it in ``jvp_rules`` and
+    ``vjp_rules`` (see :func:`jaxnets.autodiff.define_primitive`). ``user_defined`` is True
+    for primitives made by ``define_primitive`` (outside the built-in ``ALL_PRIMITIVES``).
     """
 
-    def __init__(self, name: str, impl: Callable[..., np.ndarray], fmt: str):
+    user_defined: bool = False
+
+    def __init__(
+        self,
+        name: str,
+        impl: Callable[..., np.ndarray],
+        fmt: str,
+        jax_impl: Callable[..., Any] | None = None,
+    ):
         self.name = name
         self.impl = impl
         self.fmt = fmt
+        self.jax_impl = jax_impl
+
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        from ._dispatch import asarray, jax_namespace  # (_dispatch imports this module)
+
+        if jax_namespace(*args) is not None:
+            if self.jax_impl is None:
+                raise TypeError(f"{self!r} has no jax_impl, so it cannot be applied to jax arrays")
+            return self.jax_impl(*args, **params)
+        return bind(self, *(asarray(a) for a in args), **params)
 
     def __repr__(self) -> str:
         return f"{self.name}_p"

@@ -46,6 +46,8 @@ from ._softmax import (
 from ._window import output_size
 
 _BRIDGE = (
+    "make_custom_vjp",
+    "make_custom_jvp",
     "dense_vjp",
     "mlp_vjp",
     "softmax_cross_entropy_vjp",

@@ -44,11 +44,31 @@ from ._softmax import (
 _STATIC = ("activation", "stride", "padding", "window")
 
 
-def _custom_vjp(forward: Callable, backward: Callable) -> Callable:
-    """``jax.custom_vjp`` of ``forward(*arrays) -> (out, cache)`` with ``backward(cache, ō)``.
+def make_custom_vjp(forward: Callable, backward: Callable) -> Callable:
+    """A JAX function whose value is ``forward``'s and whose gradient is ``backward``'s.
 
-    Residuals must be JAX values, so static integer fields of the cache are replaced by
-    ``None`` on the way out of ``fwd``; ``backward`` closes over them and puts them back.
+    The layers' ``*_vjp`` functions are built with it, and so can a user's own layer:
+
+    - ``forward(*arrays) -> (out, cache)``: the forward pass written with ``jax.numpy``,
+      returning the output and a ``NamedTuple`` of what the backward pass needs;
+    - ``backward(cache, out_bar) -> grads``: the hand-written backward pass, one gradient
+      per input array of ``forward`` in order (a tuple, a ``NamedTuple``, or a single
+      array when there is one input). ``cache`` may be any pytree of arrays.
+
+    The result is ``jax.custom_vjp``: ``jax.grad``, ``jax.vjp``, ``jit`` and ``vmap`` work
+    and run ``backward``; forward mode (``jax.jvp``, ``jacfwd``, ``hessian``) raises
+    ``TypeError``, as for every ``custom_vjp`` (see :func:`make_custom_jvp`). Residuals must
+    be JAX values, so cache fields named ``activation``, ``stride``, ``padding`` or
+    ``window`` (static settings) are replaced by ``None`` on the way out of the forward
+    pass; a ``backward`` that needs them closes over them.
+
+    >>> import jax, jax.numpy as jnp
+    >>> from typing import NamedTuple
+    >>> class Cache(NamedTuple):
+    ...     x: jax.Array
+    >>> square = make_custom_vjp(lambda x: (x * x, Cache(x)), lambda c, g: 2 * c.x * g)
+    >>> float(jax.grad(square)(3.0))
+    6.0
     """
 
     @jax.custom_vjp
@@ -57,6 +77,8 @@ def _custom_vjp(forward: Callable, backward: Callable) -> Callable:
 
     def fwd(*args: Any) -> tuple[Any, Any]:
         out, cache = forward(*args)
+        if not hasattr(cache, "_fields"):  # any pytree of arrays; NamedTuples may hold statics
+            return out, cache
         static = {k: None for k in _STATIC if k in cache._fields}
         return out, cache._replace(**static)
 
@@ -68,8 +90,20 @@ def _custom_vjp(forward: Callable, backward: Callable) -> Callable:
     return f
 
 
-def _custom_jvp(forward: Callable, tangent: Callable) -> Callable:
-    """``jax.custom_jvp`` of ``forward(*arrays) -> (out, cache)`` with ``tangent(cache, *dots)``."""
+def make_custom_jvp(forward: Callable, tangent: Callable) -> Callable:
+    """A JAX function whose value is ``forward``'s and whose derivative is ``tangent``'s.
+
+    ``forward(*arrays) -> (out, cache)`` as for :func:`make_custom_vjp`;
+    ``tangent(cache, *dots) -> out_dot`` is the forward-mode rule, linear in the input
+    tangents ``dots`` (one per input). The result is ``jax.custom_jvp``: forward mode,
+    reverse mode (JAX transposes the linear rule) and higher orders all work, but the
+    backward pass that runs is JAX's transpose of ``tangent``.
+
+    >>> import jax
+    >>> cube = make_custom_jvp(lambda x: (x**3, (x,)), lambda c, dx: 3 * c[0] ** 2 * dx)
+    >>> float(jax.grad(cube)(2.0)), float(jax.hessian(cube)(2.0))
+    (12.0, 12.0)
+    """
 
     @jax.custom_jvp
     def f(*args: Any) -> Any:
@@ -89,24 +123,24 @@ def _custom_jvp(forward: Callable, tangent: Callable) -> Callable:
 def _dense(activation: str, mode: str) -> Callable:
     forward = functools.partial(dense_forward, activation=activation, xp=jnp)
     if mode == "vjp":
-        return _custom_vjp(forward, functools.partial(dense_backward, xp=jnp))
-    return _custom_jvp(forward, dense_tangent)
+        return make_custom_vjp(forward, functools.partial(dense_backward, xp=jnp))
+    return make_custom_jvp(forward, dense_tangent)
 
 
 @functools.cache
 def _mlp(activation: str, mode: str) -> Callable:
     forward = functools.partial(mlp_forward, activation=activation, xp=jnp)
     if mode == "vjp":
-        return _custom_vjp(forward, functools.partial(mlp_backward, xp=jnp))
-    return _custom_jvp(forward, mlp_tangent)
+        return make_custom_vjp(forward, functools.partial(mlp_backward, xp=jnp))
+    return make_custom_jvp(forward, mlp_tangent)
 
 
 @functools.cache
 def _softmax_cross_entropy(mode: str) -> Callable:
     forward = functools.partial(softmax_cross_entropy_forward, xp=jnp)
     if mode == "vjp":
-        return _custom_vjp(forward, functools.partial(softmax_cross_entropy_backward, xp=jnp))
-    return _custom_jvp(forward, functools.partial(softmax_cross_entropy_tangent, xp=jnp))
+        return make_custom_vjp(forward, functools.partial(softmax_cross_entropy_backward, xp=jnp))
+    return make_custom_jvp(forward, functools.partial(softmax_cross_entropy_tangent, xp=jnp))
 
 
 @functools.cache
@@ -118,8 +152,8 @@ def _conv2d(stride: int, padding: int, mode: str) -> Callable:
             cache = cache._replace(stride=stride, padding=padding)
             return conv2d_backward(cache, y_bar, xp=jnp)
 
-        return _custom_vjp(forward, backward)
-    return _custom_jvp(forward, functools.partial(conv2d_tangent, xp=jnp))
+        return make_custom_vjp(forward, backward)
+    return make_custom_jvp(forward, functools.partial(conv2d_tangent, xp=jnp))
 
 
 @functools.cache
@@ -131,16 +165,16 @@ def _max_pool(window: int, stride: int, mode: str) -> Callable:
             cache = cache._replace(window=window, stride=stride)
             return max_pool_backward(cache, y_bar, xp=jnp)
 
-        return _custom_vjp(forward, backward)
-    return _custom_jvp(forward, functools.partial(max_pool_tangent, xp=jnp))
+        return make_custom_vjp(forward, backward)
+    return make_custom_jvp(forward, functools.partial(max_pool_tangent, xp=jnp))
 
 
 @functools.cache
 def _rnn(mode: str) -> Callable:
     forward = functools.partial(rnn_forward, xp=jnp)
     if mode == "vjp":
-        return _custom_vjp(forward, functools.partial(rnn_backward, xp=jnp))
-    return _custom_jvp(forward, functools.partial(rnn_tangent, xp=jnp))
+        return make_custom_vjp(forward, functools.partial(rnn_backward, xp=jnp))
+    return make_custom_jvp(forward, functools.partial(rnn_tangent, xp=jnp))
 
 
 def _zeros_state(xs: Any, U: Any) -> Any:
