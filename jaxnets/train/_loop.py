@@ -225,6 +225,9 @@ def fit(
             checkpointer = stack.enter_context(
                 Checkpointer(workdir / "checkpoints", keep=config.keep_checkpoints)
             )
+            board = None
+            if jax.process_index() == 0:  # TensorBoard event files, as metrics.jsonl
+                board = stack.enter_context(_tensorboard(workdir))
             if checkpointer.latest_epoch() is not None:
                 template = _snapshot(state) if val is not None else None
                 state, best, meta = checkpointer.restore(state, template)
@@ -274,6 +277,8 @@ def fit(
             if checkpointer is not None:
                 checkpointer.save(epoch + 1, state, best, meta)
                 _write_metrics(workdir / "metrics.jsonl", history)
+                if board is not None:
+                    _log_scalars(board, row)
             if _should_stop(meta, config):
                 stopped_early = True
                 restored = "; restored its parameters" if config.restore_best else ""
@@ -328,6 +333,29 @@ def _prefixed(prefix: str, metrics: dict) -> dict:
 def _describe(row: dict) -> str:
     keys = [k for k in row if k.endswith(("loss", "accuracy")) and isinstance(row[k], float)]
     return ", ".join(f"{k}={row[k]:.4f}" for k in keys)
+
+
+@contextlib.contextmanager
+def _tensorboard(workdir: Path):
+    """A tensorboardX writer on ``workdir/tensorboard`` (``tensorboard --logdir runs/``)."""
+    from tensorboardX import SummaryWriter
+
+    writer = SummaryWriter(logdir=str(workdir / TENSORBOARD_DIR))
+    try:
+        yield writer
+    finally:
+        writer.close()
+
+
+TENSORBOARD_DIR = "tensorboard"
+
+
+def _log_scalars(writer, row: dict) -> None:
+    for name, value in row.items():
+        if isinstance(value, float) and name not in ("epoch_s", "examples_per_s"):
+            writer.add_scalar(name, value, global_step=row["epoch"])
+    writer.add_scalar("time/epoch_s", row["epoch_s"], global_step=row["epoch"])
+    writer.flush()
 
 
 def _write_metrics(path: Path, history: list[dict]) -> None:

@@ -20,6 +20,16 @@ from jaxnets.train._workdir import record_config, workdir_lock
 MODEL_RECORD = "model.json"
 
 
+def _log_config(workdir: Path, config: RunConfig) -> None:
+    """The run's settings as text in TensorBoard, beside the scalars ``fit`` writes."""
+    from tensorboardX import SummaryWriter
+
+    # Its own file: a writer opened in the same second would otherwise take the same name.
+    with SummaryWriter(logdir=str(workdir / "tensorboard"), filename_suffix=".config") as writer:
+        text = json.dumps(config.to_dict(), indent=2)
+        writer.add_text("config", "\n".join("    " + line for line in text.splitlines()))
+
+
 @dataclass(frozen=True)
 class RunResult:
     """The fit result, the final test metrics and the model's parameter count."""
@@ -96,6 +106,7 @@ def _train_and_evaluate(config: RunConfig, workdir: Path | None, override: bool)
                 "total_steps": steps,
             }
             (Path(workdir) / MODEL_RECORD).write_text(json.dumps(record, indent=2))
+            _log_config(Path(workdir), config)
     result = fit(state, dataset.train, dataset.test, config.fit, workdir=workdir)
     test = evaluate(result.state, dataset.test, config.fit.eval_batch_size)
     return RunResult(result, test, num_params(result.state.params))

@@ -151,3 +151,39 @@ def test_the_best_state_is_kept_only_with_validation_data(tmp_path, fraction, ha
     assert (result.best_epoch is not None) is has_best
     leaves = jax.tree.leaves(result.state.params)
     assert all(isinstance(x, jax.Array) for x in leaves)  # never a mix with numpy arrays
+
+
+def _read_events(folder):
+    """(tag, step, value or text) of every summary in the event files (TFRecord framing)."""
+    import struct
+
+    from tensorboardX.proto import event_pb2
+
+    out = []
+    for path in sorted(folder.glob("events.out.tfevents.*")):
+        data, i = path.read_bytes(), 0
+        while i < len(data):
+            (length,) = struct.unpack("<Q", data[i : i + 8])
+            event = event_pb2.Event()
+            event.ParseFromString(data[i + 12 : i + 12 + length])
+            i += 12 + length + 4
+            for value in event.summary.value:
+                if value.HasField("simple_value"):
+                    out.append((value.tag, event.step, value.simple_value))
+                else:
+                    out.append((value.tag, event.step, value.tensor.string_val[0].decode()))
+    return out
+
+
+def test_a_run_writes_tensorboard_scalars_and_its_config(tmp_path):
+    from jaxnets.train import RunConfig, train_and_evaluate
+
+    config = RunConfig(dataset="spiral", fit=train.FitConfig(epochs=2, progress=False))
+    result = train_and_evaluate(config, tmp_path)
+    events = _read_events(tmp_path / "tensorboard")
+    scalars = {(tag, step): value for tag, step, value in events if tag != "config"}
+    for row in result.fit.history:
+        assert scalars[("test_loss", row["epoch"])] == pytest.approx(row["test_loss"], rel=1e-6)
+        assert scalars[("train_loss", row["epoch"])] == pytest.approx(row["train_loss"], rel=1e-6)
+    (text,) = [value for tag, _, value in events if tag.startswith("config")]
+    assert '"dataset": "spiral"' in text
