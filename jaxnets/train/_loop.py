@@ -296,6 +296,11 @@ def fit(
 
 def _check_splits(state, **splits) -> None:
     """Each given split is a dict of arrays; for a TrainState, its values are checked too."""
+    if isinstance(state, TrainState) and jnp.ndim(state.step) != 0:
+        raise InvalidArgumentError(
+            f"the state is replicated over {jnp.shape(state.step)[0]} devices (pmap's leading "
+            "axis); pass train.unreplicate(state) to evaluate or fit it"
+        )
     for name, split in splits.items():
         if split is None:
             continue

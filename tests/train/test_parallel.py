@@ -186,3 +186,12 @@ def test_sharded_step_donates_the_state_and_keeps_it_replicated():
     new, _ = train.sharded_train_step(mesh)(state, batch)
     assert old_kernel.is_deleted()
     assert new.params["Dense_0"]["kernel"].sharding.is_fully_replicated
+
+
+def test_evaluate_on_a_replicated_state_says_to_unreplicate():
+    # It used to raise a Flax shape error from inside the model.
+    state = train.replicate(_state(Net()))
+    split = _batches()[0]
+    with pytest.raises(ValueError, match=r"replicated over 4 devices.*train.unreplicate"):
+        train.evaluate(state, split)
+    assert train.evaluate(train.unreplicate(state), split)["count"] == len(split["x"])
