@@ -1,27 +1,67 @@
-"""Documented code runs: every ```python block of these pages, in order, in one namespace.
+"""Documented code runs: every ```python block of README.md and of every docs/*.md page, in
+order, in one namespace, in a temporary working directory, with each block's output
+compared where the page shows it (tests/docs_runner.py).
 
-(The autodiff tutorials are run by tests/autodiff/test_docs.py.)
+Pages are found by glob, so a new page is covered. The autodiff tutorials (docs/autodiff*.md)
+run in float64 in tests/autodiff/test_docs.py. Also here: the generated CLI reference
+(docs/cli.md) is what the parser prints now.
 """
 
-import re
+import importlib.util
 from pathlib import Path
 
 import pytest
 
+from tests.docs_runner import python_blocks, run_page, shown_outputs
+
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["README.md", "docs/training.md"]
+DOCS = sorted(p.name for p in (ROOT / "docs").glob("*.md") if not p.name.startswith("autodiff"))
+PAGES = ["README.md", *(f"docs/{name}" for name in DOCS)]
 
 
-def python_blocks(path: Path) -> list[str]:
-    return re.findall(r"^```python\n(.*?)^```", path.read_text(), flags=re.S | re.M)
+def test_the_pages_are_found():
+    assert {"README.md", "docs/getting_started.md", "docs/training.md", "docs/models.md"} <= set(
+        PAGES
+    )
+    for page in ("README.md", "docs/getting_started.md", "docs/models.md", "docs/data.md"):
+        assert python_blocks(ROOT / page), f"{page} has no python blocks"
+    assert shown_outputs(ROOT / "docs/models.md"), "models.md shows outputs to compare"
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_python_block_runs(page, tmp_path, monkeypatch):
-    blocks = python_blocks(ROOT / page)
-    assert blocks, f"{page} has no python blocks"
+def test_every_python_block_runs_and_prints_what_the_page_shows(page, tmp_path, monkeypatch):
+    if not python_blocks(ROOT / page):
+        pytest.skip(f"{page} has no python blocks")
     monkeypatch.chdir(tmp_path)  # pages may write runs/ or demo_out/
-    namespace: dict = {}
-    for i, block in enumerate(blocks):
-        code = compile(block, f"{page} block {i + 1}", "exec")
-        exec(code, namespace)
+    run_page(ROOT / page, name=page)
+
+
+def _gen_cli():
+    spec = importlib.util.spec_from_file_location("gen_cli", ROOT / "docs" / "gen_cli.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cli_reference_is_generated_from_the_current_parser():
+    """docs/cli.md holds every subcommand's --help as the parser prints it: `make docs`."""
+    gen_cli = _gen_cli()
+    current = gen_cli.PAGE.read_text()
+    assert current == gen_cli.page(current), "docs/cli.md is out of date: run `make docs`"
+    from jaxnets.cli import build_parser
+
+    for action in build_parser()._actions:
+        for name in getattr(action, "choices", None) or {}:
+            if action.__class__.__name__ == "_SubParsersAction":
+                assert f"## `jaxnets {name}`" in current
+
+
+def test_the_cli_reference_check_fails_on_a_stale_page(tmp_path, monkeypatch):
+    gen_cli = _gen_cli()
+    stale = tmp_path / "cli.md"
+    stale.write_text(gen_cli.PAGE.read_text().replace("--version", "--versio", 1))
+    monkeypatch.setattr(gen_cli, "PAGE", stale)
+    assert gen_cli.main(["--check"]) == 1
+    assert gen_cli.main([]) == 0  # regenerates
+    assert gen_cli.main(["--check"]) == 0
+    assert stale.read_text() == gen_cli.PAGE.read_text()
