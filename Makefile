@@ -43,7 +43,7 @@ test: $(STAMP)
 	@if [ -z "$$JAXNETS_DATA_DIR" ] && [ -d "$(DATA_DIR)" ]; then export JAXNETS_DATA_DIR="$(DATA_DIR)"; fi; \
 	$(BIN)/ruff check jaxnets tests experiments benchmarks && \
 	$(BIN)/ruff format --check jaxnets tests experiments benchmarks && \
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet && \
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict && \
 	$(BIN)/python -m pytest -q --durations=15
 	$(MAKE) --no-print-directory test-floors
 

@@ -20,4 +20,14 @@ from . import _array_rules, _elementwise_rules
 from ._core import Primitive
 
 jvp_rules: dict[Primitive, Callable] = {**_elementwise_rules.jvp_rules, **_array_rules.jvp_rules}
+"""Forward-mode rules: ``jvp_rules[p](primals, tangents, **params) -> (out, out_tangent)``.
+
+``primals`` and ``tangents`` are lists with one entry per input; ``out_tangent`` is
+``Σ_i ∂out/∂x_i · tangents[i]``. Add one with :func:`jaxnets.autodiff.define_primitive`."""
+
 vjp_rules: dict[Primitive, Callable] = {**_elementwise_rules.vjp_rules, **_array_rules.vjp_rules}
+"""Reverse-mode rules: ``vjp_rules[p](ct, out, *primals, **params) -> cotangents``.
+
+``ct`` is the output's cotangent, ``out`` the output already computed, then the inputs;
+the result is a tuple with one cotangent per input (``ct · ∂out/∂x_i``, of that input's
+shape). Add one with :func:`jaxnets.autodiff.define_primitive`."""
