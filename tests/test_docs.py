@@ -65,3 +65,37 @@ def test_the_cli_reference_check_fails_on_a_stale_page(tmp_path, monkeypatch):
     assert gen_cli.main([]) == 0  # regenerates
     assert gen_cli.main(["--check"]) == 0
     assert stale.read_text() == gen_cli.PAGE.read_text()
+
+
+def test_docstrings_are_rewritten_for_the_site():
+    """docs/griffe_markup.py: doctests fenced, reST roles to code, one Args item per name."""
+    spec = importlib.util.spec_from_file_location("markup", ROOT / "docs" / "griffe_markup.py")
+    markup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(markup)
+    doc = (
+        "Sum :func:`dense_backward`'s rows.\n\n"
+        "Args:\n"
+        "  seed, epoch: the shuffle's\n"
+        "    seed and epoch.\n"
+        "  shuffle: False keeps the order.\n\n"
+        ">>> f([1.0])\n"
+        "[1.0, 2.0]\n\n"
+        "Done."
+    )
+    assert markup.markdown_docstring(doc).splitlines() == [
+        "Sum `dense_backward`'s rows.",
+        "",
+        "Args:",
+        "  seed: the shuffle's",
+        "    seed and epoch.",
+        "  epoch: the shuffle's",
+        "    seed and epoch.",
+        "  shuffle: False keeps the order.",
+        "",
+        "```pycon",
+        ">>> f([1.0])",
+        "[1.0, 2.0]",
+        "```",
+        "",
+        "Done.",
+    ]
