@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """An MLP ``features`` on the digits (``epochs`` of ``optimizer``, batch ``batch_size``), tuned
-    over log learning rate in ``lr`` (it matters) and log weight decay in ``wd`` (too small
-    to matter), by each of ``strategies`` with ``trials`` trials in populations of
-    ``population``, once per search seed in ``seeds``."""
+    """An MLP with hidden widths ``features`` on the digits (``epochs`` of ``optimizer``,
+    batch ``batch_size``), tuned over log learning rate in ``lr`` (it matters) and log weight
+    decay in ``wd`` (too small to matter), by each of ``strategies`` with ``trials`` trials
+    in populations of ``population``, once per search seed in ``seeds``."""
 
     features: tuple[int, ...] = (32,)
     optimizer: str = "sgd"

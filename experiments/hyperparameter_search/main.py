@@ -20,7 +20,7 @@ def run(config: SearchConfig, data_dir: str | None, out: Path) -> dict:
     del data_dir, out
     base = RunConfig(
         model="mlp",
-        model_options={"features": config.features},
+        model_options={"hidden": config.features},
         dataset="digits",
         optimizer=OptimizerConfig(config.optimizer, 1e-3, ScheduleConfig("constant")),
         fit=FitConfig(epochs=config.epochs, batch_size=config.batch_size, progress=False),

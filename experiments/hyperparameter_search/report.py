@@ -16,6 +16,22 @@ def report(record: dict) -> str:
         ]
         for name, s in summary.items()
     ]
+    grid, rnd = summary.get("grid"), summary.get("random")
+    verdict = ""
+    if grid and rnd:
+        better = rnd["median_best"] < grid["median_best"]
+        verdict = (
+            f"\n\nRandom search tried {rnd['distinct_lr']:.0f} learning rates where the grid "
+            f"tried {grid['distinct_lr']:.0f}; its median best validation error is "
+            f"{'lower' if better else 'not lower'} than the grid's "
+            f"({system.pct(rnd['median_best'], 2)} against {system.pct(grid['median_best'], 2)})"
+            + (
+                "."
+                if better
+                else ": at this budget the grid's learning rates happen to include "
+                "a good one, so the random-beats-grid effect is not reproduced here."
+            )
+        )
     return (
         f"{config['trials']} trials per search in populations of {config['population']}, "
         f"{len(config['seeds'])} search seeds, {config['epochs']} epochs per trial; medians "
@@ -31,6 +47,7 @@ def report(record: dict) -> str:
             ],
             rows,
         )
+        + verdict
         + "\n\n"
         + system.figures(record)
     )

@@ -156,7 +156,8 @@ def summarize(
         "trials": [trial_record(t, space) for t in study.get_trials(deepcopy=False)],
     }
     (workdir / "tune.json").write_text(json.dumps(summary, indent=2))
-    _plots.study_plots(summary, space, workdir)
+    if config.plots:
+        _plots.study_plots(summary, space, workdir)
     return TuneResult(best_config, best.value, test, study, summary)
 
 

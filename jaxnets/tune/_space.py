@@ -1,12 +1,12 @@
 """Search spaces: a small typed spec of hyperparameters, each mapped onto a run config field.
 
 A space maps dotted :class:`jaxnets.train.RunConfig` fields (``optimizer.learning_rate``,
-``optimizer.weight_decay``, ``l2``, ``fit.batch_size``, ``model_options.features`` ...) to
+``optimizer.weight_decay``, ``l2``, ``fit.batch_size``, ``model_options.hidden`` ...) to
 a :class:`Float`, :class:`Int` or :class:`Categorical`. It is written in Python or read from
 a JSON/YAML file of the same shape::
 
     optimizer.learning_rate: {type: float, low: 1.0e-4, high: 1.0e-1, log: true}
-    model_options.features: {type: categorical, choices: [[64], [128, 64]]}
+    model_options.hidden: {type: categorical, choices: [[64], [128, 64]]}
 
 Every check happens when the space is built, before anything is written.
 """
@@ -114,13 +114,14 @@ class SearchSpace(Mapping):
     ``fields`` are dotted RunConfig paths; the first part must be a RunConfig field and, for
     ``optimizer.*`` and ``fit.*``, the second a field of that config. ``model_options.*``
     names are checked against the model when a study starts (:func:`check_model_options`).
+    ``run_config_fields=False`` accepts any names (a sampler on a plain function).
 
     >>> space = SearchSpace({"optimizer.learning_rate": Float(1e-4, 1e-1, log=True)})
     >>> list(space), space["optimizer.learning_rate"].log
     (['optimizer.learning_rate'], True)
     """
 
-    def __init__(self, params: Mapping[str, Param]):
+    def __init__(self, params: Mapping[str, Param], *, run_config_fields: bool = True):
         from jaxnets.train import RunConfig
 
         if not params:
@@ -131,7 +132,8 @@ class SearchSpace(Mapping):
                 raise InvalidTypeError(
                     f"{field}: expected a Float, Int or Categorical, got {param!r}"
                 )
-            _check_field(config, field)
+            if run_config_fields:  # off for samplers on plain functions (benchmarks)
+                _check_field(config, field)
         self._params = dict(params)
 
     def __getitem__(self, field: str) -> Param:

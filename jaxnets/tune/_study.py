@@ -9,7 +9,7 @@ study holds ``trials`` finished trials.
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import optuna
@@ -37,7 +37,8 @@ class TuneConfig:
     storage URL (default ``sqlite:///<workdir>/study.db``); ``manual`` lists configurations
     for the ``manual`` strategy; ``grid_points`` per numeric axis for ``grid`` (default: the
     largest grid within ``trials``). Workers stamp their trials every ``heartbeat_s``; a
-    trial unstamped for ``grace_s`` is failed and re-asked.
+    trial unstamped for ``grace_s`` is failed and re-asked. ``hypergrad`` follows
+    ``population`` starts for ``trials / population`` steps. ``plots`` writes the PNGs.
     """
 
     strategy: str = "tpe"
@@ -53,9 +54,8 @@ class TuneConfig:
     grid_points: int | None = None
     heartbeat_s: float = 5.0
     grace_s: float = 60.0
-    hypergrad_steps: int = 20
     progress: bool = True
-    extra: dict = field(default_factory=dict)
+    plots: bool = True
 
     def __post_init__(self):
         if self.strategy not in _strategies.STRATEGIES:

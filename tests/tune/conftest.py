@@ -11,7 +11,7 @@ from jaxnets.tune import Float, SearchSpace
 def base() -> RunConfig:
     return RunConfig(
         model="mlp",
-        model_options={"features": (16,)},
+        model_options={"hidden": (16,)},
         dataset="digits",
         optimizer=OptimizerConfig("adam", 1e-3, ScheduleConfig("constant")),
         fit=FitConfig(epochs=2, batch_size=64, progress=False),

@@ -18,7 +18,7 @@ def test_tune_command_runs_and_writes_its_outputs(tmp_path, capsys):
             "--model",
             "mlp",
             "--option",
-            "features=8",
+            "hidden=8",
             "--dataset",
             "digits",
             "--space",
@@ -42,7 +42,7 @@ def test_tune_command_runs_and_writes_its_outputs(tmp_path, capsys):
     assert "best trial" in out
     best = json.loads((tmp_path / "run" / "best.json").read_text())
     assert best["optimizer"]["schedule"]["name"] == "constant"
-    assert best["model_options"]["features"] == [8]
+    assert best["model_options"]["hidden"] == [8]
     assert 1e-3 <= best["optimizer"]["learning_rate"] <= 1e-1
 
 

@@ -19,7 +19,7 @@ from jaxnets.tune import Categorical, Float, Int, SearchSpace, _encoding, _space
             "non-positive",
         ),
         ({"optimizer.learning_rat": {"type": "float", "low": 0.1, "high": 1}}, "unknown field"),
-        ({"model_options.features": {"type": "categorical", "choices": []}}, "at least one"),
+        ({"model_options.hidden": {"type": "categorical", "choices": []}}, "at least one"),
         ({"l2": {"type": "gaussian"}}, "unknown type"),
         ({"l2": {"type": "float", "low": 0.0}}, "high"),
         ({"fit.epochs": {"type": "int", "low": 1, "high": 3, "step": 2}}, "unknown key"),
@@ -35,14 +35,14 @@ def test_yaml_and_json_files_give_the_same_space(tmp_path):
     spec = {
         "optimizer.learning_rate": {"type": "float", "low": 1e-4, "high": 1e-1, "log": True},
         "fit.batch_size": {"type": "int", "low": 16, "high": 128},
-        "model_options.features": {"type": "categorical", "choices": [[64], [128, 64]]},
+        "model_options.hidden": {"type": "categorical", "choices": [[64], [128, 64]]},
     }
     (tmp_path / "s.json").write_text(json.dumps(spec))
     yaml = "\n".join(f"{k}: {json.dumps(v)}" for k, v in spec.items())
     (tmp_path / "s.yaml").write_text(yaml)
     a, b = load_space(tmp_path / "s.json"), load_space(tmp_path / "s.yaml")
     assert a.to_dict() == b.to_dict() == SearchSpace.from_dict(a.to_dict()).to_dict()
-    assert a["model_options.features"].choices == ((64,), (128, 64))
+    assert a["model_options.hidden"].choices == ((64,), (128, 64))
 
 
 def test_unreadable_space_file(tmp_path):
@@ -68,12 +68,12 @@ def test_apply_sets_nested_fields():
         {
             "optimizer.learning_rate": 0.5,
             "l2": 1e-3,
-            "model_options.features": (8,),
+            "model_options.hidden": (8,),
             "fit.batch_size": 16,
         },
     )
     assert config.optimizer.learning_rate == 0.5 and config.l2 == 1e-3
-    assert config.model_options["features"] == (8,) and config.fit.batch_size == 16
+    assert config.model_options["hidden"] == (8,) and config.fit.batch_size == 16
     assert config.optimizer.name == RunConfig().optimizer.name
 
 

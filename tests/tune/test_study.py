@@ -80,8 +80,8 @@ def test_shapes_split_populations(base):
     data = _population.prepare_data(base, 0.2)
     a = base
     b = dataclasses.replace(base, optimizer=dataclasses.replace(base.optimizer, learning_rate=0.1))
-    c = dataclasses.replace(base, model_options={"features": (8,)})
-    d = dataclasses.replace(base, model_options={"features": (16,), "activation": "tanh"})
+    c = dataclasses.replace(base, model_options={"hidden": (8,)})
+    d = dataclasses.replace(base, model_options={"hidden": (16,), "activation": "tanh"})
     assert _population.group([a, b, c, d], data) == [[0, 1, 3], [2]]
 
 

@@ -26,7 +26,7 @@ def _url(kind: str, tmp_path) -> str:
 
 @pytest.mark.parametrize(("kind", "workers"), [("sqlite", 2), ("journal", 3)])
 def test_workers_run_every_trial_exactly_once(base, lr_space, tmp_path, kind, workers):
-    base = base.__class__.from_dict({**base.to_dict(), "model_options": {"features": [8]}})
+    base = base.__class__.from_dict({**base.to_dict(), "model_options": {"hidden": [8]}})
     config = TuneConfig(
         strategy="manual",
         manual=MANUAL,
