@@ -48,7 +48,9 @@ def perceptron_run(split: dict, config: PerceptronConfig) -> dict:
     state = train.init_state(
         models.Perceptron(1, kernel_init="zeros"),
         optax.identity(),  # unused by the rule
-        train.Objective("hinge", input_key="x"),
+        # One threshold unit and 0/1 targets: the binary (logistic) objective describes it;
+        # the rule itself uses no loss.
+        train.Objective("logistic", input_key="x"),
         (d,),
         key=jax.random.key(config.seed),
     )
