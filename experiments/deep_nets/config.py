@@ -25,10 +25,16 @@ class DeepNetsConfig:
     batch_size: int = 128
     epochs: int = 2
     seed: int = 0
+    # Further (learning rate, depth) runs of all kinds, the same budget: the failure depends
+    # on both.
+    variants: tuple[tuple[float, int], ...] = ((0.01, 30), (0.01, 60))
 
 
 def get_config(*, quick: bool = False) -> DeepNetsConfig:
-    """MNIST for 2 epochs, or with ``quick`` the 8x8 digits for 3 epochs of batch 64."""
+    """MNIST for 2 epochs, or with ``quick`` the 8x8 digits for 3 epochs of batch 64
+    (no variants)."""
     if quick:
-        return dataclasses.replace(DeepNetsConfig(), dataset="digits", epochs=3, batch_size=64)
+        return dataclasses.replace(
+            DeepNetsConfig(), dataset="digits", epochs=3, batch_size=64, variants=()
+        )
     return DeepNetsConfig()

@@ -1,5 +1,6 @@
 """Deep plain vs residual vs highway MLPs: the plain net of 30 layers fails to train."""
 
+import dataclasses
 from pathlib import Path
 
 import jax
@@ -55,7 +56,21 @@ def run_kind(kind: str, config: DeepNetsConfig, dataset) -> dict:
 def run(config: DeepNetsConfig, data_dir: str | None, out: Path) -> dict:
     del out
     dataset = data.load_dataset(config.dataset, data_dir=data_dir, seed=config.seed)
-    return {"kinds": [run_kind(kind, config, dataset) for kind in config.kinds]}
+    variants = []
+    for learning_rate, depth in config.variants:
+        variant = dataclasses.replace(config, learning_rate=learning_rate, depth=depth)
+        runs = [run_kind(kind, variant, dataset) for kind in config.kinds]
+        variants.append(
+            {
+                "learning_rate": learning_rate,
+                "depth": depth,
+                "test_accuracy": {r["kind"]: r["test_accuracy"] for r in runs},
+            }
+        )
+    return {
+        "kinds": [run_kind(kind, config, dataset) for kind in config.kinds],
+        "variants": variants,
+    }
 
 
 def plot(record: dict, out: Path) -> list[str]:
