@@ -14,12 +14,14 @@ import time
 from pathlib import Path
 
 import optuna
-from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
 from jaxnets.errors import InvalidArgumentError
 
 JOURNAL_SUFFIXES = (".log", ".journal")
+# Updating a finished trial raises RuntimeError in Optuna 4.0 and its subclass
+# optuna.exceptions.UpdateFinishedTrialError from a later release on.
+_FINISHED = RuntimeError
 
 
 def describe(url: str) -> tuple[str, str]:
@@ -88,7 +90,7 @@ class Heartbeat:
     def _stamp(self, trial_id: int) -> None:
         try:
             self.storage.set_trial_user_attr(trial_id, "heartbeat", time.time())
-        except UpdateFinishedTrialError:  # told or failed meanwhile
+        except _FINISHED:  # told or failed meanwhile
             self.release([trial_id])
 
     def _run(self) -> None:
@@ -119,7 +121,7 @@ def fail_stale_trials(study: optuna.Study, grace_s: float) -> list[int]:
         try:
             study._storage.set_trial_user_attr(t._trial_id, "failed_because", "no heartbeat")
             study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
-        except UpdateFinishedTrialError:
+        except _FINISHED:  # another worker failed it first
             continue
         study.enqueue_trial(t.params, user_attrs={"retry_of": t.number})
         failed.append(t.number)
