@@ -140,3 +140,19 @@ def test_refusals_before_anything_is_written(base, lr_space, tmp_path):
     with pytest.raises(InvalidArgumentError, match="unknown field"):
         tune(base, unknown, TuneConfig(progress=False), tmp_path / "c")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_median_pruner_stops_poor_members_after_an_epoch(base, lr_space, tmp_path):
+    config = TuneConfig(
+        strategy="random", trials=8, population=4, pruner="median", progress=False, plots=False
+    )
+    result = tune(base, lr_space, config, tmp_path, final_test=False)
+    trials = result.study.trials
+    pruned = [t for t in trials if t.state == optuna.trial.TrialState.PRUNED]
+    done = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+    assert len(pruned) + len(done) == 8 and pruned
+    for t in pruned:  # pruned on a reported epoch value worse than the median before it
+        epoch, value = max(t.intermediate_values.items())
+        earlier = [d.intermediate_values[epoch] for d in done if d.number < 4]
+        assert value > np.median(earlier)
+    assert all(len(t.intermediate_values) == base.fit.epochs for t in trials[:4])
