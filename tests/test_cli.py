@@ -241,3 +241,13 @@ def test_help_shows_the_defaults(capsys):
         "(default 10)",
     ):
         assert expected in out, expected
+
+
+def test_the_registered_perceptron_trains_by_the_perceptron_rule(tmp_path, capsys):
+    argv = ["train", "--model", "perceptron", "--dataset", "digits", "--epochs", "3"]
+    assert main([*argv, "--workdir", str(tmp_path), "--quiet"]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    # The rule's own metrics (mistakes per pass), not a gradient step's grad_norm.
+    assert all("train_mistakes" in row and "train_grad_norm" not in row for row in rows)
+    assert rows[-1]["train_mistakes"] < rows[0]["train_mistakes"]
+    assert float(capsys.readouterr().out.split()[2]) > 0.85

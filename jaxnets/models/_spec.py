@@ -15,7 +15,9 @@ class ModelSpec:
     :mod:`jaxnets.losses` per-example loss; ``example_input`` is the per-example input shape
     used by ``jaxnets summary`` when no data set is given; ``target`` is ``"label"`` for
     classifiers and ``"input"`` for models that reconstruct their input. :func:`register`
-    checks on 2 examples (shapes only) that ``loss`` accepts the model's output.
+    checks on 2 examples (shapes only) that ``loss`` accepts the model's output. ``step``, when
+    given, is the training step ``jaxnets train`` runs instead of the gradient step on
+    ``loss`` (the perceptron rule); ``loss`` then only scores evaluation.
     """
 
     build: Callable[..., nn.Module]
@@ -25,6 +27,7 @@ class ModelSpec:
     input_dtype: str = "float32"
     description: str = ""
     defaults: dict[str, Any] = field(default_factory=dict)
+    step: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ which ``jaxnets train`` does not have, so no loss is paired with it.
 from jaxnets.models._cnn import DQN, AlexNetSmall
 from jaxnets.models._deep import BatchNormMLP, DeepMLP
 from jaxnets.models._lenet import LeNet5
-from jaxnets.models._perceptron import Perceptron
+from jaxnets.models._perceptron import Perceptron, perceptron_train_step
 from jaxnets.models._spec import ArchitectureSpec, ModelSpec
 
 
@@ -19,14 +19,14 @@ def _deep(kind: str):
 
 
 SPECS: dict[str, ModelSpec] = {
-    # Linear threshold units. The perceptron rule trains them through fit with
-    # step=perceptron_train_step (experiments/perceptron); `jaxnets train`, whose run has one
-    # gradient step for every model, uses the multiclass hinge loss instead.
+    # Linear threshold units trained by the perceptron rule (no gradient, no learning rate);
+    # the hinge loss only scores evaluation.
     "perceptron": ModelSpec(
         lambda num_classes, **kw: Perceptron(num_classes, **kw),
         "hinge",
         (28, 28, 1),
-        description="perceptron (threshold units; rule: fit(step=perceptron_train_step))",
+        description="perceptron: threshold units trained by the perceptron rule",
+        step=perceptron_train_step,
     ),
     "lenet5_c3": ModelSpec(
         lambda num_classes, **kw: LeNet5(num_classes, **{"c3_table": True, **kw}),

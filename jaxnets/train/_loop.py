@@ -198,7 +198,11 @@ def fit(
                 "PopulationState), or a TrainState for supervised training"
             )
         step, eval_fn = _train_step, eval_fn or _eval_step
-    _check_splits(state, train=train, test=test)
+        # The supervised objective's splits are checked against the model (a custom step
+        # may read its labels otherwise, e.g. the perceptron's -1/+1).
+        _check_splits(state, train=train, test=test)
+    else:
+        _check_splits(None, train=train, test=test)
     val = None
     if config.validation_fraction:
         train, val = holdout_split(train, config.validation_fraction, seed=config.seed)

@@ -15,6 +15,7 @@ from jaxnets.train._config import RunConfig
 from jaxnets.train._loop import FitResult, evaluate, fit
 from jaxnets.train._progress import Progress
 from jaxnets.train._state import Objective, init_state, num_params
+from jaxnets.train._steps import _eval_step
 from jaxnets.train._workdir import record_config, workdir_lock
 
 MODEL_RECORD = "model.json"
@@ -107,6 +108,16 @@ def _train_and_evaluate(config: RunConfig, workdir: Path | None, override: bool)
             }
             (Path(workdir) / MODEL_RECORD).write_text(json.dumps(record, indent=2))
             _log_config(Path(workdir), config)
-    result = fit(state, dataset.train, dataset.test, config.fit, workdir=workdir)
+    # A model may train by its own rule (the perceptron's); evaluation is the usual one.
+    eval_fn = _eval_step if spec.step is not None else None
+    result = fit(
+        state,
+        dataset.train,
+        dataset.test,
+        config.fit,
+        workdir=workdir,
+        step=spec.step,
+        eval_fn=eval_fn,
+    )
     test = evaluate(result.state, dataset.test, config.fit.eval_batch_size)
     return RunResult(result, test, num_params(result.state.params))
