@@ -176,13 +176,23 @@ def log_expected_improvement(mean, std, best) -> jax.Array:
 
 
 @partial(jax.jit, static_argnames=("steps",))
-def maximize_log_ei(post: Posterior, best, starts: jax.Array, steps: int = 100):
+def maximize_log_ei(
+    post: Posterior, best, starts: jax.Array, cost: Posterior | None = None, steps: int = 100
+):
     """Gradient ascent on log-EI from each start (S, D), vmapped; returns points (S, D) in
-    the cube and their log-EI (S,)."""
+    the cube and their acquisition (S,).
+
+    With ``cost`` (a GP of log seconds per trial) the acquisition is log(EI / predicted
+    seconds): expected improvement per second, the lecture's criterion balancing the error
+    against the compute time.
+    """
 
     def acq(u):
         mean, std = _predict(post, u[None])
-        return log_expected_improvement(mean, std, best)[0]
+        value = log_expected_improvement(mean, std, best)[0]
+        if cost is not None:
+            value = value - _predict(cost, u[None])[0][0]
+        return value
 
     tx = optax.adam(0.02)
 

@@ -98,7 +98,13 @@ class GuidedRandomSampler(optuna.samplers.BaseSampler):
 
 
 def make_sampler(
-    strategy: str, space: SearchSpace, *, seed: int, population: int, points: int = 2
+    strategy: str,
+    space: SearchSpace,
+    *,
+    seed: int,
+    population: int,
+    points: int = 2,
+    cost_aware: bool = False,
 ) -> optuna.samplers.BaseSampler:
     """The Optuna sampler of ``strategy`` (``manual`` and ``grid`` run enqueued points; the
     sampler only fills fields an enqueued point lacks)."""
@@ -118,5 +124,5 @@ def make_sampler(
     if strategy == "bayes":
         from jaxnets.tune._bayes import JaxGPSampler
 
-        return JaxGPSampler(space, seed=seed, n_startup_trials=population)
+        return JaxGPSampler(space, seed=seed, n_startup_trials=population, cost_aware=cost_aware)
     raise InvalidArgumentError(f"unknown strategy {strategy!r}; choose one of {STRATEGIES}")

@@ -39,6 +39,7 @@ class TuneConfig:
     largest grid within ``trials``). Workers stamp their trials every ``heartbeat_s``; a
     trial unstamped for ``grace_s`` is failed and re-asked. ``hypergrad`` follows
     ``population`` starts for ``trials / population`` steps. ``plots`` writes the PNGs.
+    ``cost_aware`` makes ``bayes`` maximise expected improvement per second of training.
     """
 
     strategy: str = "tpe"
@@ -56,6 +57,7 @@ class TuneConfig:
     grace_s: float = 60.0
     progress: bool = True
     plots: bool = True
+    cost_aware: bool = False
 
     def __post_init__(self):
         if self.strategy not in _strategies.STRATEGIES:
@@ -135,6 +137,7 @@ def open_study(space: SearchSpace, config: TuneConfig, workdir: Path, worker: in
         seed=config.seed + 1000 * worker,
         population=config.population,
         points=points,
+        cost_aware=config.cost_aware,
     )
     pruner = {
         "none": optuna.pruners.NopPruner(),

@@ -90,3 +90,27 @@ def test_unknown_strategy():
 
     with pytest.raises(InvalidArgumentError, match="unknown strategy"):
         _strategies.make_sampler("annealing", SPACE, seed=0, population=4)
+
+
+def test_cost_aware_bayes_prefers_cheap_points():
+    space = SearchSpace({"l1": Float(0.0, 1.0), "l2": Float(0.0, 1.0)})
+    proposals = {}
+    for aware in (False, True):
+        rng = np.random.default_rng(0)  # the same 12 observations for both
+        study = optuna.create_study(
+            sampler=JaxGPSampler(space, seed=1, n_startup_trials=5, cost_aware=aware)
+        )
+        for _ in range(12):  # high l2 is slightly better and exp(4 l2) times slower
+            x = rng.uniform(size=2)
+            study.add_trial(
+                optuna.trial.create_trial(
+                    params={"l1": x[0], "l2": x[1]},
+                    distributions=space.distributions(),
+                    value=(x[0] - 0.3) ** 2 + 0.05 * (1 - x[1]),
+                    user_attrs={"seconds": float(np.exp(4 * x[1]))},
+                )
+            )
+        asked = [study.ask(space.distributions()) for _ in range(4)]
+        proposals[aware] = np.mean([t.params["l2"] for t in asked])
+    # EI alone goes to the slow edge; per second it gives up some l2 for speed.
+    assert proposals[True] < proposals[False] - 0.05 and proposals[False] > 0.95
