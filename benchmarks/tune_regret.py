@@ -214,6 +214,17 @@ def markdown(results: dict) -> str:
                 f"| {function} | {name} | {np.median(final):.3g} | {q1:.3g} | {q3:.3g} | "
                 f"{np.median(mid):.3g} | {np.median(row['seconds']):.1f} |"
             )
+    for function, rows in results["functions"].items():
+        if {"jaxnets_gp", "optuna_gp"} <= set(rows):
+            ours, theirs = (
+                float(np.median([r[-1] for r in rows[name]["regret"]]))
+                for name in ("jaxnets_gp", "optuna_gp")
+            )
+            verdict = "no worse than" if ours <= theirs else "worse than"
+            lines.append(
+                f"\n{function}: the JAX GP's median regret at {n} trials is {verdict} "
+                f"GPSampler's ({ours:.3g} against {theirs:.3g})."
+            )
     b, p = results["batch"], results["population"]
     lines += [
         "",
