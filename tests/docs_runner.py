@@ -42,7 +42,22 @@ def run_page(page: Path, name: str | None = None) -> int:
     Raises ``AssertionError`` naming the page and block when a block raises (the block's
     exception chained) or prints something other than the output the page shows.
     """
-    name = name or page.name
+    import jax
+
+    # Pages may switch jax settings (float64 in the autodiff tutorials): restore them, so
+    # that a page never changes the numerics of the tests that run after it.
+    saved = {key: getattr(jax.config, key) for key in JAX_SETTINGS}
+    try:
+        return _run_blocks(page, name or page.name)
+    finally:
+        for key, value in saved.items():
+            jax.config.update(key, value)
+
+
+JAX_SETTINGS = ("jax_enable_x64", "jax_default_matmul_precision", "jax_disable_jit")
+
+
+def _run_blocks(page: Path, name: str) -> int:
     blocks = python_blocks(page)
     expected = shown_outputs(page)
     namespace: dict = {"__name__": f"docs_{Path(name).stem}"}

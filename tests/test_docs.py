@@ -99,3 +99,13 @@ def test_docstrings_are_rewritten_for_the_site():
         "",
         "Done.",
     ]
+
+
+def test_a_page_leaves_jax_settings_as_it_found_them():
+    # docs/autodiff_layers.md switches float64 on; later tests used to train in float64
+    # (the activations experiment's leaky ReLU then stalled at chance).
+    import jax
+
+    before = jax.config.jax_enable_x64
+    run_page(ROOT / "docs" / "autodiff_layers.md")
+    assert jax.config.jax_enable_x64 == before

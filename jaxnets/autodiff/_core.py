@@ -55,14 +55,8 @@ class Primitive:
         self.fmt = fmt
         self.jax_impl = jax_impl
 
-    def __call__(self, *args: Any, **params: Any) -> Any:
-        from ._dispatch import asarray, jax_namespace  # (_dispatch imports this module)
-
-        if jax_namespace(*args) is not None:
-            if self.jax_impl is None:
-                raise TypeError(f"{self!r} has no jax_impl, so it cannot be applied to jax arrays")
-            return self.jax_impl(*args, **params)
-        return bind(self, *(asarray(a) for a in args), **params)
+    # Calling a primitive (``softplus_p(x)``) is installed by ``_dispatch``, which knows how
+    # to turn Python and jax values into operands; this module stays free of that import.
 
     def __repr__(self) -> str:
         return f"{self.name}_p"

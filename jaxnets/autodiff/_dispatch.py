@@ -81,3 +81,16 @@ def unary(prim: Primitive, jax_fn, x: Any) -> Any:
     if jax is not None:
         return jax_fn(jax)(x)
     return bind(prim, asarray(x))
+
+
+def _call_primitive(self: Primitive, *args: Any, **params: Any) -> Any:
+    """``prim(*args)``: jax arrays go to ``prim.jax_impl``, anything else is bound."""
+    if jax_namespace(*args) is not None:
+        if self.jax_impl is None:
+            raise TypeError(f"{self!r} has no jax_impl, so it cannot be applied to jax arrays")
+        return self.jax_impl(*args, **params)
+    return bind(self, *(asarray(a) for a in args), **params)
+
+
+# Installed here, where operands are understood, so that _core imports nothing of ours.
+Primitive.__call__ = _call_primitive

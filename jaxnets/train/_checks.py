@@ -56,7 +56,9 @@ def check_batch(state: TrainState, batch, name: str = "batch") -> None:
             raise InvalidArgumentError(
                 f"{name} has {len(y)} labels for {len(x)} inputs; they must pair up"
             )
-        if not jnp.issubdtype(np.asarray(y[:0]).dtype, jnp.integer):
+        if state.objective.has_accuracy and not jnp.issubdtype(
+            np.asarray(y[:0]).dtype, jnp.integer
+        ):
             raise InvalidTypeError(f"{name} labels must be integer class ids")
 
 

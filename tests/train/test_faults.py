@@ -138,7 +138,7 @@ def test_a_diverging_resume_stops_before_replacing_good_checkpoints(copy, capsys
 def test_keep_zero_is_refused_and_deletes_nothing(copy, capsys):
     before = _snapshot(copy / "checkpoints")
     assert _run(copy, "--keep", "0", epochs=EPOCHS + 1) == 2
-    assert "keep_checkpoints must be an integer >= 1" in capsys.readouterr().err
+    assert "--keep must be an integer >= 1" in capsys.readouterr().err
     assert _snapshot(copy / "checkpoints") == before
 
 
@@ -220,7 +220,7 @@ def test_a_checkpoint_folder_that_refuses_writes_fails_loudly_and_exits(copy):
     assert proc.returncode == 2, proc.stderr[-3000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("jaxnets train: error:") and str(folder) in last, proc.stderr[-3000:]
-    assert len(proc.stderr.strip().splitlines()) <= 3, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
 
 
 @pytest.mark.parametrize("delay", [2.0, 3.5, 5.0])
