@@ -163,6 +163,7 @@ def fit(
     workdir: str | Path | None = None,
     step: Callable | None = None,
     eval_fn: Callable | None = None,
+    on_epoch: Callable[[dict], bool | None] | None = None,
     parallel: str | None = None,
     scan: bool | str | None = None,
 ) -> FitResult:
@@ -183,6 +184,8 @@ def fit(
       workdir: checkpoints after every epoch (saved in the background while the next epoch
         trains) and ``metrics.jsonl``; a rerun resumes from the latest checkpoint and ends
         with exactly the parameters of an uninterrupted run.
+      on_epoch: called with each epoch's history row (after evaluation and the checkpoint);
+        returning True stops training there (a pruner, a custom stopping rule).
       parallel, scan: override the fields of ``config`` (see :class:`FitConfig`).
 
     Raises :class:`NonFiniteLossError` naming the step where a loss stopped being finite
@@ -283,6 +286,10 @@ def fit(
                 _write_metrics(workdir / "metrics.jsonl", history)
                 if board is not None:
                     _log_scalars(board, row)
+            if on_epoch is not None and on_epoch(row):
+                stopped_early = True
+                progress.note(f"stopped at epoch {epoch + 1} by on_epoch")
+                break
             if _should_stop(meta, config):
                 stopped_early = True
                 restored = "; restored its parameters" if config.restore_best else ""

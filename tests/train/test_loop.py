@@ -187,3 +187,21 @@ def test_a_run_writes_tensorboard_scalars_and_its_config(tmp_path):
         assert scalars[("train_loss", row["epoch"])] == pytest.approx(row["train_loss"], rel=1e-6)
     (text,) = [value for tag, _, value in events if tag.startswith("config")]
     assert '"dataset": "spiral"' in text
+
+
+def test_on_epoch_sees_each_row_and_can_stop_the_run():
+    seen = []
+
+    def stop_at_two(row):
+        seen.append(row["epoch"])
+        return row["epoch"] == 2
+
+    result = train.fit(
+        _state(),
+        DIGITS.train,
+        DIGITS.test,
+        train.FitConfig(epochs=5, batch_size=32, progress=False),
+        on_epoch=stop_at_two,
+    )
+    assert seen == [1, 2] and len(result.history) == 2 and result.stopped_early
+    assert "test_loss" in result.history[-1]
