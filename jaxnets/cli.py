@@ -321,8 +321,8 @@ def _verify(args) -> int:
         raise InvalidArgumentError(f"{args.workdir} has no checkpoints/ folder")
     with Checkpointer(directory) as checkpointer:
         report = checkpointer.verify()
-    for epoch, problem in report:
-        print(f"epoch {epoch}: {'ok' if problem is None else 'DAMAGED: ' + problem}")
+    for number, problem in report:
+        print(f"epoch {number}: {'ok' if problem is None else 'DAMAGED: ' + problem}")
     bad = sum(problem is not None for _, problem in report)
     print(f"{len(report) - bad} of {len(report)} checkpoints verify")
     return 1 if bad or not report else 0

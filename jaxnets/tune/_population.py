@@ -196,21 +196,26 @@ def train_group(
     eval_fn = train.population_eval_step
     rows: list[dict] = []
     pruned_at: list[int | None] = [None] * size
-    if on_epoch is None:
-        result = train.fit(pop, data.train, data.val, fit_config, step=step, eval_fn=eval_fn)
-        rows = result.history
-    else:
-        for epoch in range(c0.fit.epochs):
-            one = dataclasses.replace(fit_config, epochs=1, seed=c0.fit.seed + epoch)
-            result = train.fit(pop, data.train, data.val, one, step=step, eval_fn=eval_fn)
-            pop = result.state
-            rows.append({**result.history[0], "epoch": epoch + 1})
-            wanted = on_epoch(epoch, _values(rows, metric, size))
-            for k in range(size):
-                if not wanted[k] and pruned_at[k] is None:
-                    pruned_at[k] = epoch + 1
-            if all(p is not None for p in pruned_at):
-                break
+
+    def prune(row: dict) -> bool:
+        # fit's per-epoch hook: the pruner sees each epoch's values; all pruned stops the run.
+        rows.append(row)
+        wanted = on_epoch(row["epoch"] - 1, _values(rows, metric, size))
+        for k in range(size):
+            if not wanted[k] and pruned_at[k] is None:
+                pruned_at[k] = row["epoch"]
+        return all(p is not None for p in pruned_at)
+
+    result = train.fit(
+        pop,
+        data.train,
+        data.val,
+        fit_config,
+        step=step,
+        eval_fn=eval_fn,
+        on_epoch=prune if on_epoch is not None else None,
+    )
+    rows = result.history
     seconds = (time.perf_counter() - start) / size
     return [_outcome(rows, k, metric, seconds, pruned_at[k]) for k in range(size)]
 
