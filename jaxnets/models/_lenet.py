@@ -4,7 +4,7 @@ import flax.linen as nn
 import jax
 
 from jaxnets import initializers
-from jaxnets.layers import TableConv2D
+from jaxnets.layers import TableConv2D, max_pool
 from jaxnets.layers import activation as get_activation
 
 
@@ -63,7 +63,7 @@ class LeNet5(nn.Module):
             )
         if self.pooling not in ("max", "avg"):
             raise ValueError(f"pooling must be 'max' or 'avg', got {self.pooling!r}")
-        pool = nn.max_pool if self.pooling == "max" else nn.avg_pool
+        pool = _max_pool_2x2 if self.pooling == "max" else nn.avg_pool
         init = initializers.get(self.kernel_init)
         act = self.activation
         x = nn.Conv(6, (5, 5), padding="SAME", kernel_init=init, name="c1")(x)
@@ -77,3 +77,9 @@ class LeNet5(nn.Module):
         x = get_activation(act)(nn.Dense(120, kernel_init=init, name="c5")(x))
         x = get_activation(act)(nn.Dense(84, kernel_init=init, name="f6")(x))
         return nn.Dense(self.num_classes, kernel_init=init, name="output")(x)
+
+
+def _max_pool_2x2(x: jax.Array, window, strides) -> jax.Array:
+    """``nn.max_pool``'s signature on :func:`jaxnets.layers.max_pool` (the fast 2x2 path)."""
+    assert tuple(window) == tuple(strides) == (2, 2)
+    return max_pool(x, 2, 2)

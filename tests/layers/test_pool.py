@@ -59,3 +59,22 @@ def test_pool_gradient_matches_finite_differences(x64, pool):
     )
     if pool is max_pool:  # the gradient reaches exactly one entry per window
         assert int(np.count_nonzero(jax.grad(loss)(x))) == 9
+
+
+@pytest.mark.parametrize("relu", [False, True], ids=["distinct", "ties-after-relu"])
+def test_fast_max_pool_equals_reduce_window_forward_and_backward(relu):
+    # The non-overlapping path (reshape + max, one-hot backward) must give XLA's
+    # select_and_scatter gradient exactly, also for windows with tied maxima (ReLU zeros).
+    x = jax.random.normal(jax.random.key(0), (3, 8, 6, 4))
+    x = jax.nn.relu(x) if relu else x
+    ct = jax.random.normal(jax.random.key(1), (3, 4, 3, 4))
+
+    def reference(x):
+        return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+
+    out, pull = jax.vjp(lambda x: max_pool(x, 2), x)
+    want, pull_want = jax.vjp(reference, x)
+    np.testing.assert_array_equal(out, want)
+    np.testing.assert_array_equal(pull(ct)[0], pull_want(ct)[0])
+    if relu:
+        assert int((np.asarray(pull(ct)[0]) != 0).sum()) == ct.size  # one element per window
