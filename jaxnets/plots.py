@@ -41,7 +41,7 @@ def decision_boundaries(
         ax.set_xlim(lo[0], hi[0])
         ax.set_ylim(lo[1], hi[1])
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def training_curves(history: list[dict], path: str | Path, *, title: str = "") -> Path:
@@ -61,7 +61,7 @@ def training_curves(history: list[dict], path: str | Path, *, title: str = "") -
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def image_grid(images: np.ndarray, path: str | Path, title: str = "") -> Path:
@@ -84,13 +84,14 @@ def image_grid(images: np.ndarray, path: str | Path, title: str = "") -> Path:
     if title:
         ax.set_title(title, fontsize=9)
     fig.tight_layout(pad=0.2)
-    path = _save(fig, path, dpi=90)
+    path = save_figure(fig, path, dpi=90)
     return path
 
 
-def _save(fig, path: str | Path, dpi: int = 110) -> Path:
+def save_figure(fig, path: str | Path, dpi: int = 110, **savefig_options) -> Path:
+    """Write ``fig`` to ``path`` (creating its folder) and close it, so figures never pile up."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi)
+    fig.savefig(path, dpi=dpi, **savefig_options)
     plt.close(fig)
     return path

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.activations.config import ActivationsConfig, get_config
 from experiments.activations.report import report
-from jaxnets import data, losses, models, optim, train
+from jaxnets import data, losses, models, optim, plots, train
 
 
 def layer_grad_norms(state, batch) -> list[float]:
@@ -146,8 +146,7 @@ def plot(record: dict, out: Path) -> list[str]:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "activations.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "activations.png", dpi=90)
     return ["activations.png"]
 
 

@@ -12,7 +12,7 @@ import optax
 from experiments import _system as system
 from experiments.autoencoders.config import AutoencodersConfig, get_config
 from experiments.autoencoders.report import report
-from jaxnets import data, losses, models
+from jaxnets import data, losses, models, plots
 from jaxnets.train import FitConfig, Objective, fit, init_state, num_params, predict
 
 matplotlib.use("Agg")
@@ -61,8 +61,7 @@ def save_reconstructions(images: np.ndarray, rows: dict[str, np.ndarray], path: 
         )
     fig.tight_layout(pad=0.2)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    plots.save_figure(fig, path, dpi=80)
 
 
 def run(config: AutoencodersConfig, data_dir: str | None, out: Path) -> dict:

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.batch_norm.config import BatchNormConfig, get_config
 from experiments.batch_norm.report import report
-from jaxnets import data, initializers, layers, train
+from jaxnets import data, initializers, layers, plots, train
 
 
 class Net(nn.Module):
@@ -176,8 +176,7 @@ def plot(record: dict, out: Path) -> list[str]:
             title=f"MLP {'with' if batch_norm else 'without'} batch norm: test accuracy",
         )
     fig.colorbar(image, ax=axes, shrink=0.8)
-    fig.savefig(out / "accuracy_grid.png", dpi=90, bbox_inches="tight")
-    plt.close(fig)
+    plots.save_figure(fig, out / "accuracy_grid.png", dpi=90, bbox_inches="tight")
     return ["accuracy_grid.png"]
 
 

@@ -11,7 +11,7 @@ import optax
 from experiments import _system as system
 from experiments.char_rnn.config import CharRNNConfig, get_config
 from experiments.char_rnn.report import report
-from jaxnets import data, models
+from jaxnets import data, models, plots
 from jaxnets.train import FitConfig, Objective, fit, init_state
 
 matplotlib.use("Agg")
@@ -89,8 +89,7 @@ def plot(record: dict, out: Path) -> list[str]:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(out / "loss_curve.png", dpi=100)
-    plt.close(fig)
+    plots.save_figure(fig, out / "loss_curve.png", dpi=100)
     return ["loss_curve.png"]
 
 

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.deep_nets.config import DeepNetsConfig, get_config
 from experiments.deep_nets.report import report
-from jaxnets import data, models, train
+from jaxnets import data, models, plots, train
 
 
 def run_kind(kind: str, config: DeepNetsConfig, dataset) -> dict:
@@ -91,8 +91,7 @@ def plot(record: dict, out: Path) -> list[str]:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(out / "loss_curves.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "loss_curves.png", dpi=90)
     return ["loss_curves.png"]
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from experiments import _system as system
 from experiments.hyperparameter_search.config import SearchConfig, get_config
 from experiments.hyperparameter_search.report import report
+from jaxnets import plots
 from jaxnets.optim import OptimizerConfig, ScheduleConfig
 from jaxnets.train import FitConfig, RunConfig
 from jaxnets.tune import Float, SearchSpace, TuneConfig, tune
@@ -113,8 +114,7 @@ def plot(record: dict, out: Path) -> list[str]:
         )
     axes[0][0].set_ylabel("weight decay")
     fig.colorbar(sc, ax=axes[0].tolist(), label="validation error")
-    fig.savefig(out / "sampled_points.png", dpi=80)
-    plt.close(fig)
+    plots.save_figure(fig, out / "sampled_points.png", dpi=80)
     return ["best_vs_budget.png", "sampled_points.png"]
 
 

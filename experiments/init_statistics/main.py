@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.init_statistics.config import InitStatisticsConfig, get_config
 from experiments.init_statistics.report import report
-from jaxnets import data, initializers, models, optim, train
+from jaxnets import data, initializers, models, optim, plots, train
 
 BINS = 40
 
@@ -131,8 +131,7 @@ def plot(record: dict, out: Path) -> list[str]:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out / "std_and_gradients.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "std_and_gradients.png", dpi=90)
 
     fig, axes = plt.subplots(
         len(schemes), len(layers), figsize=(15, 1.5 * len(schemes)), sharey="row"
@@ -150,8 +149,7 @@ def plot(record: dict, out: Path) -> list[str]:
                 ax.set_title(f"layer {j + 1}", fontsize=8)
         axes[i, 0].set_ylabel(s["label"], fontsize=7, rotation=0, ha="right")
     fig.tight_layout(pad=0.3)
-    fig.savefig(out / "histograms.png", dpi=80)
-    plt.close(fig)
+    plots.save_figure(fig, out / "histograms.png", dpi=80)
     return ["std_and_gradients.png", "histograms.png"]
 
 

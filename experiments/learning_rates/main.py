@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.learning_rates.config import LearningRatesConfig, get_config
 from experiments.learning_rates.report import report
-from jaxnets import data, models, train
+from jaxnets import data, models, plots, train
 
 
 def run(config: LearningRatesConfig, data_dir: str | None, out: Path) -> dict:
@@ -75,8 +75,7 @@ def plot(record: dict, out: Path) -> list[str]:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(out / "loss_curves.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "loss_curves.png", dpi=90)
     return ["loss_curves.png"]
 
 

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.optimizers.config import OptimizersConfig, get_config
 from experiments.optimizers.report import report
-from jaxnets import data, models, optim, train
+from jaxnets import data, models, optim, plots, train
 
 
 def valley(p):
@@ -204,8 +204,7 @@ def plot(record: dict, out: Path) -> list[str]:
         )
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "race.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "race.png", dpi=90)
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     for m in r["mlp"]:
@@ -228,8 +227,7 @@ def plot(record: dict, out: Path) -> list[str]:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out / "mlp_curves.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "mlp_curves.png", dpi=90)
     return ["race.png", "mlp_curves.png"]
 
 

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.perceptron.config import PerceptronConfig, get_config
 from experiments.perceptron.report import report
-from jaxnets import models, train
+from jaxnets import models, plots, train
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], np.float32)
 XOR_Y = np.array([0, 1, 1, 0], np.int32)
@@ -141,8 +141,7 @@ def plot(record: dict, out: Path) -> list[str]:
     axes[1].legend()
     axes[1].grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(out / "perceptron.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "perceptron.png", dpi=90)
     return ["perceptron.png"]
 
 

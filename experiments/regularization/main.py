@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 from experiments import _system as system
 from experiments.regularization.config import RegularizationConfig, get_config
 from experiments.regularization.report import report
-from jaxnets import data, layers, models, optim, train
+from jaxnets import data, layers, models, optim, plots, train
 
 
 class RegularizedMLP(nn.Module):
@@ -139,8 +139,7 @@ def spiral_grid(config: RegularizationConfig, out: Path) -> list[dict]:
                 }
             )
     fig.tight_layout()
-    fig.savefig(out / "spiral_grid.png", dpi=80)
-    plt.close(fig)
+    plots.save_figure(fig, out / "spiral_grid.png", dpi=80)
     return cells
 
 
@@ -216,8 +215,7 @@ def plot(record: dict, out: Path) -> list[str]:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(out / "dropout_and_early_stopping.png", dpi=90)
-    plt.close(fig)
+    plots.save_figure(fig, out / "dropout_and_early_stopping.png", dpi=90)
     return ["dropout_and_early_stopping.png", "spiral_grid.png"]
 
 
