@@ -20,14 +20,11 @@ import orbax.checkpoint as ocp
 from flax import serialization
 
 from jaxnets.errors import UserError
+from jaxnets.train._state import is_key
 
 
 class CheckpointError(UserError, RuntimeError):
     """A checkpoint directory that cannot be read or does not fit the model being trained."""
-
-
-def _is_key(x) -> bool:
-    return isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key)
 
 
 def _arrays(state) -> Any:
@@ -38,14 +35,14 @@ def _arrays(state) -> Any:
     ``TrainState``, a GAN's, a population's) and for plain dicts.
     """
     tree = serialization.to_state_dict(state)
-    return jax.tree.map(lambda x: jax.random.key_data(x) if _is_key(x) else x, tree)
+    return jax.tree.map(lambda x: jax.random.key_data(x) if is_key(x) else x, tree)
 
 
 def _from_arrays(template, arrays):
     """Rebuild a state shaped like ``template`` from ``arrays``, re-wrapping typed keys."""
     like = serialization.to_state_dict(template)
     arrays = jax.tree.map(
-        lambda t, a: jax.random.wrap_key_data(a, impl=jax.random.key_impl(t)) if _is_key(t) else a,
+        lambda t, a: jax.random.wrap_key_data(a, impl=jax.random.key_impl(t)) if is_key(t) else a,
         like,
         arrays,
     )

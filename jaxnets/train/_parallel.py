@@ -28,7 +28,7 @@ from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
 from jaxnets.errors import InvalidArgumentError
-from jaxnets.train._state import TrainState
+from jaxnets.train._state import TrainState, is_key
 from jaxnets.train._steps import _apply, _grads_and_metrics, _train_step, step_key
 
 # One name for the device axis on every path: pmap's axis and the mesh's axis.
@@ -61,15 +61,11 @@ def _device_step(axis: str, state: TrainState, batch):
 # ---------------------------------------------------------------------------------- pmap
 
 
-def _is_key(x) -> bool:
-    return isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key)
-
-
 def _map_key_data(fn, tree):
     """``fn`` on every array; typed keys go through their raw ``key_data`` and are re-wrapped."""
 
     def one(x):
-        if _is_key(x):
+        if is_key(x):
             return jax.random.wrap_key_data(fn(jax.random.key_data(x)), impl=jax.random.key_impl(x))
         return fn(x)
 

@@ -139,10 +139,12 @@ class _ScanRunner:
         self.epoch_fn = lowered.compile()
 
     def run_epoch(self, placed, epoch: int, progress):
+        # The metrics reach the host once per epoch here, so the guard sees them then.
         placed, stacked = self.epoch_fn(placed, self.data, **self._args(epoch))
         stacked = jax.device_get(stacked)
         steps = len(next(iter(stacked.values())))
         metrics = [{k: v[i] for k, v in stacked.items()} for i in range(steps)]
+        self.guard.check(metrics, epoch * steps, epoch)
         progress.advance(steps * self.batch_size, **_loss_means(metrics))
         return placed, metrics
 

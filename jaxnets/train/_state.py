@@ -79,13 +79,18 @@ class TrainState(struct.PyTreeNode):
     input_spec: InputSpec = struct.field(pytree_node=False)
 
 
+def is_key(x) -> bool:
+    """Whether ``x`` is a typed PRNG key array (``jax.random.key``), not raw uint32 data."""
+    return isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key)
+
+
 def typed_key(key) -> jax.Array:
     """``key`` as a typed PRNG key (``jax.random.key``); legacy uint32 (2,) keys are wrapped.
 
     >>> typed_key(jax.random.PRNGKey(0)).dtype == jax.random.key(0).dtype
     True
     """
-    if isinstance(key, jax.Array) and jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
+    if is_key(key):
         return key
     data = jnp.asarray(key)
     if data.dtype != jnp.uint32 or data.shape[-1:] != (2,):
