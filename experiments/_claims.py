@@ -907,13 +907,6 @@ CLAIMS: list[Claim] = [
         lambda R: _ratio(R, "residual sigmoid") > 10 * _ratio(R, "sigmoid"),
     ),
     Claim(
-        "004-search",
-        "004 Tuning a deep architecture",
-        "random search beats grid search; Bayesian optimization (GP) guides the search",
-        "-",
-        status="not yet (Lecture results II)",
-    ),
-    Claim(
         "004-mnist-60k",
         "004 Deep thinking",
         "MNIST is 60K",
