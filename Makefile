@@ -19,7 +19,7 @@ FLOORS_TESTS := tests/train/test_steps.py tests/train/test_parallel.py tests/tra
 	tests/optim tests/test_losses.py tests/data/test_batching.py tests/data/test_mnist.py \
 	tests/data/test_digits.py tests/data/test_splits.py tests/autodiff/test_check_and_costs.py
 
-.PHONY: demo test test-floors lint format bench venv clean docs
+.PHONY: demo test test-floors lint format bench bench-gpu venv clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,9 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/train_throughput.py
+
+bench-gpu: $(STAMP)
+	benchmarks/gpu.sh
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache site

@@ -2,7 +2,8 @@
 
 Benchmark-only (``pip install -e .[bench]`` installs torch==2.13.0); jaxnets never imports
 torch. Each step is ``zero_grad -> loss -> backward -> Adam.step`` with ``torch.optim.Adam``
-at its defaults (lr 1e-3), on CPU with ``torch.set_num_threads(os.cpu_count())``. The
+at its defaults (lr 1e-3), on the GPU when torch sees one (``DEVICE``), else on CPU with
+``torch.set_num_threads(os.cpu_count())``. The
 ``torch_compile`` path compiles the model (forward and, through AOTAutograd, backward);
 the optimizer step stays eager.
 """
@@ -27,6 +28,14 @@ from _cases import (
 from torch import nn
 
 TORCH_PATHS = ("torch", "torch_compile")
+# The same accelerator as jax's default backend on a GPU machine (benchmarks/gpu.sh).
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _sync() -> None:
+    """Wait for queued CUDA kernels, so a timed repeat ends when its work does."""
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
 
 
 def set_threads() -> int:
@@ -107,7 +116,7 @@ def build(model: str, sizes: Sizes):
 
 
 def _tensors(batch: dict) -> dict:
-    out = {k: torch.from_numpy(v.copy()) for k, v in batch.items()}
+    out = {k: torch.from_numpy(v.copy()).to(DEVICE) for k, v in batch.items()}
     if out["x"].ndim == 4:
         out["x"] = out["x"].permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
     if "label" in out:
@@ -121,6 +130,7 @@ def run_path(path: str, case: Case, sizes: Sizes, *, repeats: int, warmup: int) 
     """Samples/s and compile time of ``case`` in PyTorch eager or compiled."""
     torch.manual_seed(0)
     module, loss_fn = build(case.model, sizes)
+    module = module.to(DEVICE)
     forward = torch.compile(module) if path == "torch_compile" else module
     opt = torch.optim.Adam(module.parameters())
     batches = [
@@ -137,9 +147,14 @@ def run_path(path: str, case: Case, sizes: Sizes, *, repeats: int, warmup: int) 
     def repeat(calls: int):
         for i in range(calls):
             step(batches[i % len(batches)])
+        _sync()
+
+    def first():
+        step(batches[0])
+        _sync()
 
     return measure(
-        lambda: step(batches[0]),
+        first,
         repeat,
         samples_per_call=case.batch,
         calls=case.steps,

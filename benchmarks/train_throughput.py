@@ -183,6 +183,7 @@ def machine_info(args) -> dict:
     else:
         threads = _torch_models.set_threads()
         info.update(torch=_torch_models.torch.__version__, torch_threads=threads)
+        info["torch_device"] = str(_torch_models.DEVICE)
         info["torch_flush_denormal"] = True  # as XLA:CPU; see _torch_models.set_threads
     return info
 
