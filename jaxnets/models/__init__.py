@@ -6,6 +6,7 @@ loss (:func:`model_names`), :func:`architecture_names` are listed for summaries 
 :func:`sample` draws from any generative model (char LM, VAE, GAN generator).
 """
 
+from jaxnets.models._alexnet import AlexNet
 from jaxnets.models._autoencoders import (
     ConvAutoencoder,
     DenoisingAutoencoder,
@@ -54,6 +55,7 @@ __all__ = [
     "LENET_C3_TABLE",
     "MLP",
     "VAE",
+    "AlexNet",
     "AlexNetSmall",
     "ArchitectureSpec",
     "BatchNormMLP",

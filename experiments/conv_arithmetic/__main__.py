@@ -1,0 +1,3 @@
+from experiments.conv_arithmetic.main import main
+
+main()
