@@ -6,6 +6,11 @@ The carry is the hidden state s_t (B, H) for the simple RNN and the GRU, and the
 ``recurrent`` (W, no bias), so its parameter count is G·(H·(D + H) + H) with G gates:
 1 for the simple RNN, 4 for the LSTM, 3 for the GRU.
 
+``layer_norm=True`` (Ba et al. 2016, layer normalisation for RNNs) normalises each example's
+pre-activations U x_t + W s_{t-1} + b per gate group, over the group's H units, then applies
+a learned gain and bias (ones and zeros at initialisation): G·(H·(D + H) + H) + 2·G·H
+parameters. The default, False, computes exactly what the cells computed before the option.
+
 Unrolling is ``lax.scan`` over time: :class:`Recurrent` inside a model (through ``nn.scan``,
 which lifts ``lax.scan`` so the cell's parameters are shared by every step) and
 :func:`unroll` for a cell's parameters outside any model (sampling, tests).
@@ -30,12 +35,36 @@ from jaxnets.layers._activations import activation as get_activation
 Carry = jax.Array | tuple[jax.Array, jax.Array]
 
 
+class _GateNorm(nn.Module):
+    """Layer norm of pre-activations (B, G·H) per gate group: each (B, H) block has zero mean
+    and unit variance over its H units, then ``scale`` (G·H,) and ``bias`` (G·H,) apply."""
+
+    gates: int
+    epsilon: float = 1e-5
+
+    @nn.compact
+    def __call__(self, pre: jax.Array) -> jax.Array:
+        features = pre.shape[-1]
+        scale = self.param("scale", nn.initializers.ones, (features,), pre.dtype)
+        bias = self.param("bias", nn.initializers.zeros, (features,), pre.dtype)
+        groups = pre.reshape(*pre.shape[:-1], self.gates, features // self.gates)
+        mean = jnp.mean(groups, axis=-1, keepdims=True)
+        var = jnp.mean(jnp.square(groups - mean), axis=-1, keepdims=True)
+        normed = ((groups - mean) * jax.lax.rsqrt(var + self.epsilon)).reshape(pre.shape)
+        return normed * scale + bias
+
+
 class _Cell(nn.Module):
     """Shared parts: the two maps U x_t + b and W s_{t-1}, and a zero initial carry."""
 
     hidden: int
     kernel_init: str = "xavier"
     recurrent_init: str = "orthogonal"
+    layer_norm: bool = False
+
+    def _norm(self, pre: jax.Array, gates: int, name: str = "norm") -> jax.Array:
+        """``pre`` unchanged, or layer-normalised per gate group when ``layer_norm``."""
+        return _GateNorm(gates, name=name)(pre) if self.layer_norm else pre
 
     def _maps(self, gates: int):
         u = nn.Dense(
@@ -66,7 +95,7 @@ class SimpleRNNCell(_Cell):
     @nn.compact
     def __call__(self, carry: jax.Array, x: jax.Array) -> tuple[jax.Array, jax.Array]:
         u, w = self._maps(1)
-        s = get_activation(self.activation)(u(x) + w(carry))  # (B, H)
+        s = get_activation(self.activation)(self._norm(u(x) + w(carry), 1))  # (B, H)
         return s, s
 
 
@@ -87,7 +116,7 @@ class LSTMCell(_Cell):
     def __call__(self, carry, x: jax.Array):
         c, h = carry
         u, w = self._maps(4)
-        i, f, g, o = jnp.split(u(x) + w(h), 4, axis=-1)  # each (B, H)
+        i, f, g, o = jnp.split(self._norm(u(x) + w(h), 4), 4, axis=-1)  # each (B, H)
         c = jax.nn.sigmoid(f + self.forget_bias) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
         h = jax.nn.sigmoid(o) * jnp.tanh(c)
         return (c, h), h
@@ -111,14 +140,12 @@ class GRUCell(_Cell):
         init = initializers.get(self.kernel_init)
         rec_init = initializers.get(self.recurrent_init)
         ux = nn.Dense(3 * self.hidden, kernel_init=init, name="input")(x)
-        u_r, u_z, u_s = jnp.split(ux, 3, axis=-1)
+        u_rz, u_s = ux[..., : 2 * self.hidden], ux[..., 2 * self.hidden :]
         # W_r and W_z read s_{t-1}; W_s reads r ⊙ s_{t-1}: two recurrent maps, 3H·H in all.
         w_rz = nn.Dense(2 * self.hidden, use_bias=False, kernel_init=rec_init, name="recurrent")
-        w_r, w_z = jnp.split(w_rz(carry), 2, axis=-1)
-        r = jax.nn.sigmoid(u_r + w_r)
-        z = jax.nn.sigmoid(u_z + w_z)
+        r, z = jnp.split(jax.nn.sigmoid(self._norm(u_rz + w_rz(carry), 2)), 2, axis=-1)
         w_s = nn.Dense(self.hidden, use_bias=False, kernel_init=rec_init, name="candidate")
-        candidate = jnp.tanh(u_s + w_s(r * carry))
+        candidate = jnp.tanh(self._norm(u_s + w_s(r * carry), 1, "candidate_norm"))
         s = (1.0 - z) * candidate + z * carry
         return s, s
 

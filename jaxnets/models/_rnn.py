@@ -49,7 +49,8 @@ class CharLM(nn.Module):
     ``cell`` is ``"rnn"`` (s_t = tanh(U x_t + W s_{t-1} + b)), ``"lstm"`` or ``"gru"``, with
     ``hidden`` units H; ``embed`` None feeds one-hot vectors (D = V), an int feeds a learned
     (V, embed) embedding. Parameters: the cell's G·(H·(D + H) + H), plus V·embed for the
-    embedding, plus H·V + V for the output layer V s_t + c.
+    embedding, plus H·V + V for the output layer V s_t + c. ``layer_norm=True`` normalises the
+    cell's pre-activations per gate group (see :mod:`jaxnets.layers`), adding 2·G·H.
 
     >>> import jax, jax.numpy as jnp
     >>> model = CharLM(vocab_size=4, hidden=3, cell="rnn")  # the lectures' "hello" net
@@ -65,10 +66,13 @@ class CharLM(nn.Module):
     cell: str = "gru"
     embed: int | None = None
     recurrent_init: str = "orthogonal"
+    layer_norm: bool = False
 
     def setup(self):
         self.inputs = TokenInput(self.vocab_size, self.embed)
-        self.core = make_cell(self.cell, self.hidden, recurrent_init=self.recurrent_init)
+        self.core = make_cell(
+            self.cell, self.hidden, recurrent_init=self.recurrent_init, layer_norm=self.layer_norm
+        )
         self.rnn = Recurrent(self.core)
         self.head = nn.Dense(self.vocab_size, name="head")
 

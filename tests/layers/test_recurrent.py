@@ -3,7 +3,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from jaxnets import layers
+from jaxnets import layers, models
 from tests.fd import assert_tree_close, fd_grad
 from tests.tolerances import tol
 
@@ -155,3 +155,127 @@ def test_unknown_cell_and_bad_input_are_clear_errors():
         layers.make_cell("elman", 4)
     with pytest.raises(ValueError, match=r"\(B, T, D\)"):
         layers.Recurrent(layers.SimpleRNNCell(4)).init(jax.random.key(0), jnp.ones((3, 2)))
+
+
+# --- layer_norm=True: pre-activations normalised per gate group (Ba et al. 2016) -------------
+
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+# The parameters of the cells before the option existed; checkpoints rely on these names.
+DEFAULT_PARAMS = {
+    "rnn": {("input", "kernel"), ("input", "bias"), ("recurrent", "kernel")},
+    "lstm": {("input", "kernel"), ("input", "bias"), ("recurrent", "kernel")},
+    "gru": {
+        ("input", "kernel"),
+        ("input", "bias"),
+        ("recurrent", "kernel"),
+        ("candidate", "kernel"),
+    },
+}
+
+
+def _paths(params) -> set[tuple[str, ...]]:
+    flat = jax.tree_util.tree_flatten_with_path(params)[0]
+    return {tuple(k.key for k in path) for path, _ in flat}
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_layer_norm_off_by_default_keeps_names_and_outputs(name):
+    cell, params, xs = _setup(name)
+    assert cell.layer_norm is False
+    assert _paths(params) == DEFAULT_PARAMS[name]
+    explicit = layers.make_cell(name, H, layer_norm=False)
+    _, hs = layers.unroll(cell, params, cell.initial_carry(B), xs)
+    _, hs_off = layers.unroll(explicit, params, explicit.initial_carry(B), xs)
+    np.testing.assert_array_equal(hs, hs_off)
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_layer_norm_shapes_and_param_counts(name):
+    g = GATES[name]
+    cell, params, xs = _setup(name, layer_norm=True)
+    # The cell's G·(H·(D + H) + H) plus a gain and a bias per pre-activation: 2·G·H.
+    assert _num(params) == g * (H * (D + H) + H) + 2 * g * H
+    assert _paths(params) - DEFAULT_PARAMS[name] == (
+        {("norm", "scale"), ("norm", "bias")}
+        | ({("candidate_norm", "scale"), ("candidate_norm", "bias")} if name == "gru" else set())
+    )
+    _, hs = layers.unroll(cell, params, cell.initial_carry(B), xs)
+    assert hs.shape == (B, T, H)
+    assert bool(jnp.all(jnp.isfinite(hs)))
+
+
+def _with_random_gains(params, key):
+    """Gains and biases away from their ones/zeros initialisation, so that tests see them."""
+    leaves, treedef = jax.tree_util.tree_flatten_with_path(params)
+    keys = jax.random.split(key, len(leaves))
+    out = []
+    for (path, leaf), k in zip(leaves, keys, strict=True):
+        names = [p.key for p in path]
+        if names[0].endswith("norm"):
+            leaf = leaf + 0.5 * jax.random.normal(k, leaf.shape, leaf.dtype)
+        out.append(leaf)
+    return jax.tree.unflatten(treedef, out)
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_layer_norm_pre_activations_have_zero_mean_unit_variance_per_group(x64, name):
+    g = GATES[name]
+    cell, params, xs = _setup(name, jnp.float64, layer_norm=True)
+    params = _with_random_gains(params, jax.random.key(3))
+    carry, _ = layers.unroll(cell, params, cell.initial_carry(B, jnp.float64), xs[:, :1])
+
+    @jax.jit  # one compiled step from a non-zero state, every module's output captured
+    def step(params, carry, x):
+        return cell.apply(
+            {"params": params}, carry, x, capture_intermediates=True, mutable="intermediates"
+        )[1]
+
+    state = step(params, carry, xs[:, 1])
+    # Every normalisation's output, with its gain and bias taken off again.
+    for norm, groups in [("norm", 2 if name == "gru" else g), ("candidate_norm", 1)]:
+        if norm not in params:
+            continue
+        out = state["intermediates"][norm]["__call__"][0]
+        p = params[norm]
+        normed = ((out - p["bias"]) / p["scale"]).reshape(B, groups, H)
+        np.testing.assert_allclose(normed.mean(-1), 0.0, atol=1e-12)
+        # var / (var + eps) with eps = 1e-5: one to within 1e-3 for these pre-activations.
+        np.testing.assert_allclose(normed.var(-1), 1.0, atol=1e-3)
+
+
+def test_layer_norm_rnn_is_the_equation(x64):
+    cell, params, xs = _setup("rnn", jnp.float64, layer_norm=True)
+    params = _with_random_gains(params, jax.random.key(4))
+    u, b = np.asarray(params["input"]["kernel"]), np.asarray(params["input"]["bias"])
+    w = np.asarray(params["recurrent"]["kernel"])
+    gain, beta = np.asarray(params["norm"]["scale"]), np.asarray(params["norm"]["bias"])
+    s = np.zeros((B, H))
+    for t in range(T):  # s_t = tanh(LN(U x_t + W s_{t-1} + b)), LN over the H units
+        a = np.asarray(xs[:, t]) @ u + s @ w + b
+        mu, var = a.mean(-1, keepdims=True), a.var(-1, keepdims=True)
+        s = np.tanh((a - mu) / np.sqrt(var + 1e-5) * gain + beta)
+    s_out, _ = layers.unroll(cell, params, cell.initial_carry(B, jnp.float64), xs)
+    np.testing.assert_allclose(s_out, s, rtol=tol("float64", "exact"))
+
+
+@pytest.mark.parametrize("name", CELLS)
+def test_layer_norm_gradients_match_finite_differences(x64, name):
+    cell, params, xs = _setup(name, jnp.float64, layer_norm=True)
+    params = _with_random_gains(params, jax.random.key(5))
+    weights = jax.random.normal(jax.random.key(2), (B, T, H), jnp.float64)
+    f = jax.jit(_loss(cell, xs, weights))
+    expected = fd_grad(f, params, tol("float64", "fd_eps"))
+    assert_tree_close(
+        jax.grad(f)(params), expected, rtol=tol("float64", "fd"), atol=tol("float64", "fd_atol")
+    )
+
+
+@pytest.mark.parametrize("name", ["char_rnn", "char_lstm", "char_gru"])
+def test_registered_char_models_pass_layer_norm_to_their_cell(name):
+    g = GATES[name.removeprefix("char_")]
+    tokens = jnp.zeros((1, 4), jnp.int32)
+    counts = {}
+    for layer_norm in (False, True):
+        model = models.create(name, num_classes=6, hidden=H, layer_norm=layer_norm)
+        counts[layer_norm] = _num(jax.eval_shape(model.init, jax.random.key(0), tokens))
+    assert counts[True] - counts[False] == 2 * g * H
