@@ -90,7 +90,7 @@ def test_sdist_and_wheel_carry_the_metadata_and_the_license(dists):
     assert "Programming Language :: Python :: 3.11" in meta.get_all("Classifier")
     assert license_text == (ROOT / "LICENSE").read_bytes()
     assert b"Apache License" in license_text and b"Version 2.0, January 2004" in license_text
-    assert "jaxnets/cli.py" in names and "jaxnets/autodiff/_extend.py" in names
+    assert "jaxnets/cli/__init__.py" in names and "jaxnets/autodiff/_extend.py" in names
     assert not any(n.startswith(("tests/", "docs/", "experiments/")) for n in names)
     with tarfile.open(sdist) as tf:
         members = {Path(m).relative_to(Path(m).parts[0]).as_posix() for m in tf.getnames()}

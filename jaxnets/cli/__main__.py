@@ -1,0 +1,5 @@
+"""``python -m jaxnets.cli``: the ``jaxnets`` console script."""
+
+from jaxnets.cli import console
+
+console()
