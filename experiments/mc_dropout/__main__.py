@@ -1,0 +1,3 @@
+from experiments.mc_dropout.main import main
+
+main()
