@@ -35,6 +35,20 @@ def _label(batch_norm: bool, rate: float) -> str:
     return f"{'batch norm' if batch_norm else 'plain'}, dropout {rate:g}"
 
 
+def _bn_summary(variants: dict) -> str:
+    plain, bn = variants[(False, 0.0)], variants[(True, 0.0)]
+    rate = max(r for _, r in variants)
+    both = variants[(True, rate)]
+    return (
+        f"Without dropout, batch norm's loss gap is "
+        f"{'smaller' if bn['loss_gap'] < plain['loss_gap'] else 'not smaller'} than the plain "
+        f"MLP's ({bn['loss_gap'] - plain['loss_gap']:+.4f}); adding dropout {rate:g} to the "
+        f"batch-norm MLP changes its loss gap by {both['loss_gap'] - bn['loss_gap']:+.4f} and "
+        f"its test accuracy by {100 * (both['test_accuracy'] - bn['test_accuracy']):+.2f} "
+        "points."
+    )
+
+
 def report(record: dict) -> str:
     config, r = record["config"], record["results"]
     mc = r["mc_dropout"]
@@ -61,9 +75,12 @@ def report(record: dict) -> str:
             for name, c in (("deterministic", det), (f"MC mean, T = {config['samples']}", mcc))
         ],
     )
+    side = "under" if mcc["mean_confidence"] < mcc["accuracy"] else "over"
     agree = (
         f"\n\nThe two predict the same class on {system.pct(mc['agreement'], 2)} of the test "
-        "images.\n\n"
+        f"images. The MC mean is {side}confident (mean confidence "
+        f"{'below' if side == 'under' else 'above'} its accuracy), and its ECE is "
+        f"{'higher' if mcc['ece'] > det['ece'] else 'lower'} than the deterministic net's.\n\n"
     )
     kinds = system.table(
         [
@@ -149,5 +166,5 @@ def report(record: dict) -> str:
         f"{config['bn_epochs']} epochs of Adam {config['learning_rate']:g}, batch "
         f"{config['bn_batch_size']}; means over {seeds} seeds, evaluated in inference mode "
         "(dropout off, running batch statistics) on that training subset and on the whole "
-        "test set:\n\n" + bn + "\n\n" + system.figures(record)
+        "test set:\n\n" + bn + "\n\n" + _bn_summary(variants) + "\n\n" + system.figures(record)
     )
