@@ -17,6 +17,7 @@ MNIST is a TFDS builder (``jaxnets_mnist``) over local IDX files, written to arr
 read through a TFDS data source, all without TensorFlow; it never downloads.
 """
 
+from jaxnets.data._augment import elastic_distortion, random_affine
 from jaxnets.data._batching import (
     MASK_KEY,
     batches,
@@ -52,6 +53,7 @@ __all__ = [
     "NamesFileMissingError",
     "batches",
     "decode_name",
+    "elastic_distortion",
     "encode_names",
     "epoch_permutation",
     "gather",
@@ -63,6 +65,7 @@ __all__ = [
     "mnist_source",
     "num_batches",
     "prepare_mnist",
+    "random_affine",
     "read_idx",
     "split_length",
     "stratified_split",

@@ -28,6 +28,7 @@ from jaxnets.train._population import (
     per_example_grads,
     population_eval_step,
     population_train_step,
+    population_train_step_per_member,
 )
 from jaxnets.train._run import RunResult, train_and_evaluate
 from jaxnets.train._runners import NonFiniteLossError
@@ -64,6 +65,7 @@ __all__ = [
     "pmap_train_step",
     "population_eval_step",
     "population_train_step",
+    "population_train_step_per_member",
     "predict",
     "replicate",
     "replicate_on_mesh",

@@ -184,10 +184,29 @@ def population_train_step(pstate: PopulationState, batch):
     holds a list of K values per metric.
     """
 
-    def one(state, index):
+    return _population_step(pstate, batch, batch_axis=None)
+
+
+@partial(jax.jit, donate_argnums=0)
+def population_train_step_per_member(pstate: PopulationState, batches):
+    """One train step of every member on its own batch: ``(pstate, metrics (K,))``.
+
+    As :func:`population_train_step`, but every leaf of ``batches`` has a leading K and
+    member k trains on ``batches[k]`` (shapes (K, B, ...)): for per-member data
+    augmentation, resampling or subsets. A custom ``step(pstate, batch)`` for ``fit`` builds
+    the K batches from ``fit``'s batch (e.g. ``jax.vmap`` of a random distortion over K
+    keys) and returns this function's result. The population state is donated.
+    """
+    return _population_step(pstate, batches, batch_axis=0)
+
+
+def _population_step(pstate: PopulationState, batch, *, batch_axis: int | None):
+    def one(state, index, batch):
         return _switch(pstate.models, index, _train_step, state, batch)
 
-    state, metrics = jax.vmap(one)(pstate.state, pstate.model_index)
+    state, metrics = jax.vmap(one, in_axes=(0, 0, batch_axis))(
+        pstate.state, pstate.model_index, batch
+    )
     return pstate.replace(state=state), metrics
 
 

@@ -166,3 +166,30 @@ def test_population_hyperparameters_must_match_its_size():
             keys=jax.random.split(jax.random.key(0), 3),
             learning_rate=[0.1, 0.2],
         )
+
+
+def test_per_member_batches_equal_separate_runs_on_those_batches():
+    # Member k trains on batches[k] (leading K): e.g. its own augmentation stream.
+    pop = _population()
+    steps = [[_split(8, seed=10 * s + k) for k in range(4)] for s in range(2)]
+    for per_member in steps:
+        stacked = jax.tree.map(lambda *xs: np.stack(xs), *per_member)  # (K, B, ...)
+        pop, metrics = train.population_train_step_per_member(pop, stacked)
+    assert metrics["loss"].shape == (4,)
+    for k in range(4):
+        alone = _separate(k)
+        for per_member in steps:
+            alone, alone_metrics = train.train_step(alone, per_member[k])
+        _assert_trees_close(pop.member(k).params, alone.params)
+        np.testing.assert_allclose(
+            metrics["loss"][k], alone_metrics["loss"], rtol=tol("float32", "values")
+        )
+
+
+def test_per_member_step_on_copies_of_one_batch_is_the_shared_step():
+    batch = _split(8, seed=0)
+    shared, shared_metrics = train.population_train_step(_population(), batch)
+    copies = jax.tree.map(lambda x: np.stack([x] * 4), batch)
+    per_member, metrics = train.population_train_step_per_member(_population(), copies)
+    _assert_trees_close(per_member.state.params, shared.state.params)
+    np.testing.assert_allclose(metrics["loss"], shared_metrics["loss"], rtol=1e-6)
