@@ -8,6 +8,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxnets import initializers
+from jaxnets.errors import InvalidArgumentError
+from jaxnets.layers._conv_impl import IMPLS, conv2d, resolve_padding
 
 
 def conv_output_size(size: int, kernel: int, padding: int = 0, stride: int = 1) -> int:
@@ -42,13 +44,24 @@ def _pair(value: int | Sequence[int]) -> tuple[int, int]:
 
 
 class Conv2D(nn.Module):
-    """2-D convolution (cross-correlation, as in every deep-learning library) with stride S
-    and symmetric zero padding P.
+    """2-D convolution (cross-correlation, as in every deep-learning library) with stride S,
+    zero padding P and kernel dilation D.
 
     Input (B, H, W, C_in) -> output (B, H', W', C) with H' = (H - F + 2P) / S + 1 (and W'
-    alike); a ``ValueError`` names the offending sizes when that is not an integer. Parameters
+    alike) for an int P (or (P_h, P_w)); a ``ValueError`` names the offending sizes when that
+    is not an integer. ``padding`` may also be ``"SAME"``, ``"VALID"`` or explicit
+    ((lo, hi), (lo, hi)) pairs, which follow ``lax.conv_general_dilated`` (H' rounded down).
+    ``dilation`` spaces the kernel taps (effective width (F - 1) D + 1). Parameters
     ``kernel`` (F_h, F_w, C_in, C) and ``bias`` (C,) (omitted with ``use_bias=False``):
     F_h F_w C_in C + C.
+
+    ``impl`` picks the algorithm, all equal to ``lax.conv_general_dilated`` to float
+    rounding (values and both gradients): ``"xla"`` (XLA's convolution), ``"im2col"``
+    (shifted slices stacked into a patch matrix, one matmul; a custom backward: weight
+    gradient one matmul over the patches, input gradient a col2im), ``"taps"`` (the forward as
+    fused multiply-adds of shifted slices, no patch buffer; for few input channels; the same
+    backward), or ``"auto"`` (``"xla"`` off CPU; on CPU the measured rule of
+    ``jaxnets.layers._conv_impl.cpu_auto_impl``, see benchmarks/README.md).
 
     >>> import jax, jax.numpy as jnp
     >>> conv = Conv2D(features=2, kernel_size=3, stride=2, padding=1)
@@ -60,29 +73,33 @@ class Conv2D(nn.Module):
     features: int
     kernel_size: int | Sequence[int] = 3
     stride: int | Sequence[int] = 1
-    padding: int | Sequence[int] = 0
+    padding: int | str | Sequence = 0
     use_bias: bool = True
     kernel_init: str = "he"
+    dilation: int | Sequence[int] = 1
+    impl: str = "auto"
 
     @nn.compact
     def __call__(self, x: jax.Array, *, train: bool = False) -> jax.Array:
         del train
         if x.ndim != 4:
             raise ValueError(f"Conv2D expects images (B, H, W, C), got shape {x.shape}")
+        if self.impl not in IMPLS:
+            raise InvalidArgumentError(f"Conv2D impl must be one of {IMPLS}, got {self.impl!r}")
         fh, fw = _pair(self.kernel_size)
-        sh, sw = _pair(self.stride)
-        ph, pw = _pair(self.padding)
-        conv_output_size(x.shape[1], fh, ph, sh)  # raises when the stride does not fit
-        conv_output_size(x.shape[2], fw, pw, sw)
+        stride, dilation = _pair(self.stride), _pair(self.dilation)
+        if isinstance(self.padding, int) or (
+            not isinstance(self.padding, str) and all(isinstance(p, int) for p in self.padding)
+        ):
+            # The lecture's arithmetic: raises when the stride does not fit the volume.
+            for size, f, p, s, d in zip(
+                x.shape[1:3], (fh, fw), _pair(self.padding), stride, dilation, strict=True
+            ):
+                conv_output_size(size, (f - 1) * d + 1, p, s)
+        padding = resolve_padding(self.padding, x.shape[1:3], (fh, fw), stride, dilation)
         shape = (fh, fw, x.shape[-1], self.features)
         kernel = self.param("kernel", initializers.get(self.kernel_init), shape, x.dtype)
-        y = jax.lax.conv_general_dilated(
-            x,
-            kernel,
-            window_strides=(sh, sw),
-            padding=((ph, ph), (pw, pw)),
-            dimension_numbers=("NHWC", "HWIO", "NHWC"),
-        )
+        y = conv2d(x, kernel, stride=stride, padding=padding, dilation=dilation, impl=self.impl)
         if self.use_bias:
             y = y + self.param("bias", nn.initializers.zeros, (self.features,), x.dtype)
         return y
@@ -95,7 +112,8 @@ class TableConv2D(nn.Module):
     of S2's 6 maps. Only the connected kernels are parameters: ``kernel`` (F, F, K) for the K
     true entries of the table, scattered at call time into a dense (F, F, C_in, C) kernel that
     is zero elsewhere (a masked kernel), plus ``bias`` (C,): F^2 K + C parameters.
-    Input (B, H, W, C_in) -> (B, H - F + 1, W - F + 1, C) (VALID, stride 1).
+    Input (B, H, W, C_in) -> (B, H - F + 1, W - F + 1, C) (VALID, stride 1). ``impl`` as in
+    :class:`Conv2D` (the masked kernel's gradient flows back to the connected entries only).
 
     >>> import jax, jax.numpy as jnp
     >>> conv = TableConv2D(table=((True, False), (True, True)), kernel_size=3)
@@ -107,6 +125,7 @@ class TableConv2D(nn.Module):
     table: tuple[tuple[bool, ...], ...]
     kernel_size: int = 5
     kernel_init: str = "he"
+    impl: str = "auto"
 
     @nn.compact
     def __call__(self, x: jax.Array, *, train: bool = False) -> jax.Array:
@@ -129,7 +148,4 @@ class TableConv2D(nn.Module):
         weights = self.param("kernel", init, (f, f, rows.size), x.dtype)
         kernel = jnp.zeros((f, f, c_in, c_out), x.dtype).at[:, :, rows, cols].set(weights)
         bias = self.param("bias", nn.initializers.zeros, (c_out,), x.dtype)
-        y = jax.lax.conv_general_dilated(
-            x, kernel, (1, 1), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC")
-        )
-        return y + bias
+        return conv2d(x, kernel, impl=self.impl) + bias

@@ -136,3 +136,149 @@ def test_table_conv_gradient_matches_finite_differences(x64):
     assert_tree_close(
         jax.grad(loss)(tree), expected, rtol=tol("float64", "fd"), atol=tol("float64", "fd_atol")
     )
+
+
+# --- Convolution algorithms (impl=...): equal to lax.conv_general_dilated and its gradients.
+
+from jaxnets.errors import InvalidArgumentError  # noqa: E402
+from jaxnets.layers import _conv_impl  # noqa: E402
+
+NEW_IMPLS = ("im2col", "taps")
+# (x shape, kernel shape, stride, padding (anything Conv2D takes), dilation)
+GEOMETRIES = [
+    ((2, 5, 5, 1), (3, 3, 1, 2), 1, 0, 1),  # the lecture's worked example's shape
+    ((2, 7, 7, 3), (3, 3, 3, 4), 2, 1, 1),  # stride 2, symmetric padding
+    ((2, 6, 6, 2), (3, 3, 2, 3), 2, "VALID", 1),  # stride leaves a remainder (floored)
+    ((2, 7, 6, 2), (3, 3, 2, 3), 2, "SAME", 1),  # SAME with a stride: asymmetric pads
+    ((1, 6, 7, 2), (2, 3, 2, 3), 1, ((1, 2), (0, 3)), 1),  # explicit pairs, batch 1
+    ((2, 9, 9, 2), (3, 3, 2, 2), 1, 2, 2),  # dilation 2
+    ((1, 11, 10, 3), (3, 2, 3, 2), (2, 3), ((2, 1), (1, 0)), (2, 1)),  # everything at once
+    ((2, 28, 28, 1), (5, 5, 1, 6), 1, "SAME", 1),  # LeNet's C1
+    ((2, 14, 14, 6), (5, 5, 6, 16), 1, "VALID", 1),  # LeNet's C3
+]
+
+
+def _reference_and_impl(geometry, impl, dtype):
+    x_shape, w_shape, stride, padding, dilation = geometry
+    x = jax.random.normal(jax.random.key(0), x_shape, dtype)
+    w = jax.random.normal(jax.random.key(1), w_shape, dtype)
+    s, d = _pair(stride), _pair(dilation)
+    pads = _conv_impl.resolve_padding(padding, x_shape[1:3], w_shape[:2], s, d)
+
+    def make(name):
+        def loss(x, w):
+            y = _conv_impl.conv2d(x, w, stride=s, padding=pads, dilation=d, impl=name)
+            return jnp.sum(jnp.sin(y)), y  # a non-linear loss: dY varies over the output
+
+        return jax.jit(jax.value_and_grad(loss, argnums=(0, 1), has_aux=True))
+
+    return make("xla")(x, w), make(impl)(x, w)
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def _assert_close(actual, expected, dtype):
+    # Relative to the array's scale: summation order differs between algorithms, so entries
+    # near zero differ by rounding of the largest terms, not of themselves.
+    expected = np.asarray(expected)
+    scale = float(np.max(np.abs(expected)))
+    eps = tol(dtype, "exact")
+    np.testing.assert_allclose(np.asarray(actual), expected, rtol=eps, atol=eps * scale)
+
+
+@pytest.mark.parametrize("impl", NEW_IMPLS)
+@pytest.mark.parametrize(
+    "geometry", GEOMETRIES, ids=lambda g: f"{g[0]}*{g[1]}s{g[2]}p{g[3]}d{g[4]}"
+)
+def test_impl_matches_xla_forward_and_gradients_float64(x64, geometry, impl):
+    ((_, y_ref), (dx_ref, dw_ref)), ((_, y), (dx, dw)) = _reference_and_impl(
+        geometry, impl, jnp.float64
+    )
+    assert y.shape == y_ref.shape
+    _assert_close(y, y_ref, "float64")  # forward
+    _assert_close(dw, dw_ref, "float64")  # weight gradient
+    _assert_close(dx, dx_ref, "float64")  # input gradient
+
+
+@pytest.mark.parametrize("impl", NEW_IMPLS)
+@pytest.mark.parametrize("geometry", [GEOMETRIES[1], GEOMETRIES[-2], GEOMETRIES[-1]])
+def test_impl_matches_xla_float32(geometry, impl):
+    ((_, y_ref), grads_ref), ((_, y), grads) = _reference_and_impl(geometry, impl, jnp.float32)
+    assert y.dtype == jnp.float32 and all(g.dtype == jnp.float32 for g in grads)
+    _assert_close(y, y_ref, "float32")
+    for g, g_ref in zip(grads, grads_ref, strict=True):
+        _assert_close(g, g_ref, "float32")
+
+
+@pytest.mark.parametrize("impl", NEW_IMPLS)
+def test_conv2d_module_impls_agree(x64, impl):
+    x = jax.random.normal(jax.random.key(0), (3, 9, 9, 2), jnp.float64)
+    xla = Conv2D(4, kernel_size=3, stride=2, padding="SAME", dilation=1, impl="xla")
+    ours = Conv2D(4, kernel_size=3, stride=2, padding="SAME", dilation=1, impl=impl)
+    params = xla.init(jax.random.key(1), x)["params"]
+    params["bias"] = params["bias"] + 0.3
+
+    def loss(conv):
+        return lambda p, x: jnp.sum(jnp.tanh(conv.apply({"params": p}, x)) ** 2)
+
+    want = jax.grad(loss(xla), argnums=(0, 1))(params, x)
+    got = jax.grad(loss(ours), argnums=(0, 1))(params, x)
+    _assert_close(ours.apply({"params": params}, x), xla.apply({"params": params}, x), "float64")
+    for g, g_ref in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
+        _assert_close(g, g_ref, "float64")
+
+
+@pytest.mark.parametrize("impl", NEW_IMPLS)
+def test_table_conv_impls_agree_on_the_lenet_table(x64, impl):
+    from jaxnets.models import LENET_C3_TABLE
+
+    x = jax.random.normal(jax.random.key(0), (2, 14, 14, 6), jnp.float64)
+    xla = TableConv2D(LENET_C3_TABLE, 5, impl="xla")
+    ours = TableConv2D(LENET_C3_TABLE, 5, impl=impl)
+    params = xla.init(jax.random.key(1), x)["params"]
+
+    def loss(conv):
+        return lambda p, x: jnp.sum(jnp.sin(conv.apply({"params": p}, x)))
+
+    _assert_close(ours.apply({"params": params}, x), xla.apply({"params": params}, x), "float64")
+    want = jax.grad(loss(xla), argnums=(0, 1))(params, x)
+    got = jax.grad(loss(ours), argnums=(0, 1))(params, x)
+    assert got[0]["kernel"].shape == (5, 5, 60)  # only the connected kernels get gradients
+    for g, g_ref in zip(jax.tree.leaves(got), jax.tree.leaves(want), strict=True):
+        _assert_close(g, g_ref, "float64")
+
+
+@pytest.mark.parametrize("impl", NEW_IMPLS)
+def test_impl_under_vmap_over_kernels(x64, impl):
+    # Populations vmap a model over stacked parameters: the custom backward must batch.
+    x = jax.random.normal(jax.random.key(0), (2, 6, 6, 2), jnp.float64)
+    ws = jax.random.normal(jax.random.key(1), (3, 3, 3, 2, 4), jnp.float64)
+
+    def grads(name):
+        def loss(w):
+            return jnp.sum(jnp.sin(_conv_impl.conv2d(x, w, padding=((1, 1), (1, 1)), impl=name)))
+
+        return jax.vmap(jax.grad(loss))(ws)
+
+    _assert_close(grads(impl), grads("xla"), "float64")
+
+
+def test_unknown_impl_and_bad_padding_are_clear_errors():
+    x = jnp.ones((1, 5, 5, 1))
+    with pytest.raises(InvalidArgumentError, match="impl must be one of"):
+        Conv2D(1, impl="fft").init(jax.random.key(0), x)
+    with pytest.raises(InvalidArgumentError, match="non-negative"):
+        Conv2D(1, padding=((-1, 0), (0, 0)), impl="im2col").init(jax.random.key(0), x)
+    with pytest.raises(InvalidArgumentError, match="'SAME', 'VALID'"):
+        Conv2D(1, padding="FULL").init(jax.random.key(0), x)
+    with pytest.raises(InvalidArgumentError, match="does not fit"):
+        _conv_impl.conv2d(x, jnp.ones((3, 3, 1, 1)), dilation=(3, 3), impl="im2col")
+
+
+def test_auto_is_xla_off_cpu(monkeypatch):
+    monkeypatch.setattr(_conv_impl.jax, "default_backend", lambda: "gpu")
+    assert _conv_impl.choose_impl("auto", 1) == "xla"
+    assert _conv_impl.choose_impl("auto", 6) == "xla"
+    assert _conv_impl.choose_impl("im2col", 6) == "im2col"  # an explicit choice is kept
