@@ -678,32 +678,6 @@ CLAIMS: list[Claim] = [
         status=UNIT + "tests/autodiff/test_check_and_costs.py",
     ),
     Claim(
-        "003-rnn-equation",
-        "003 Recurrent neural networks",
-        "s_t = f(U x_t + W s_{t-1}), o_t = softmax(V s_t)",
-        "-",
-        status=UNIT + "tests/layers/test_recurrent.py",
-    ),
-    Claim(
-        "003-hello",
-        "003 RNN example",
-        "trained on 'hello' over h, e, l, o it predicts 'ello'",
-        E + "worked_examples",
-        lambda R: f"reads 'hell' as '{_r(R, 'worked_examples')['hello_prediction']}'",
-        lambda R: _r(R, "worked_examples")["hello_prediction"] == "ello",
-    ),
-    Claim(
-        "003-names",
-        "003 RNN on baby names",
-        "a char RNN samples new names that are not among its training names",
-        E + "char_rnn",
-        lambda R: (
-            f"{pct(_r(R, 'char_rnn')['novel_fraction'])} of samples are new; held-out "
-            f"{_r(R, 'char_rnn')['heldout_nats_per_char']:.3f} nats/char"
-        ),
-        lambda R: _r(R, "char_rnn")["novel_fraction"] > 0.5,
-    ),
-    Claim(
         "003-vae",
         "003 Generative models",
         "a VAE models an approximate density",

@@ -1,3 +1,0 @@
-from experiments.char_rnn.main import main
-
-main()

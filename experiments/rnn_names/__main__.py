@@ -1,0 +1,3 @@
+from experiments.rnn_names.main import main
+
+main()
