@@ -184,11 +184,11 @@ def plot(record: dict, out: Path) -> list[str]:
     for m in r["models"]:
         epochs = [row["epoch"] for row in m["history"]]
         ax.plot(epochs, [row["test_loss"] for row in m["history"]], marker=".", label=m["label"])
-    ax.axhline(r["unigram_nats_per_char"], color="gray", ls=":", label="unigram frequencies")
     ax.set(
         xlabel="epoch",
         ylabel="held-out nats / character",
-        title="character models on names: held-out loss",
+        title="character models on names: held-out loss "
+        f"(unigram: {r['unigram_nats_per_char']:.2f})",
     )
     ax.grid(alpha=0.3)
     ax.legend()
