@@ -1,0 +1,3 @@
+from experiments.autoencoder_vs_pca.main import main
+
+main()

@@ -1,0 +1,3 @@
+from experiments.pretraining.main import main
+
+main()
