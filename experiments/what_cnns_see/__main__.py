@@ -1,0 +1,3 @@
+from experiments.what_cnns_see.main import main
+
+main()
