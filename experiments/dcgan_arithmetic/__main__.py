@@ -1,0 +1,3 @@
+from experiments.dcgan_arithmetic.main import main
+
+main()
