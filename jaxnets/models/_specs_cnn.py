@@ -1,9 +1,11 @@
 """Registry entries for convolutional and deep feed-forward models (perceptron, CNNs, deep nets).
 
-DQN is listed in ``ARCHITECTURES`` only: it is trained on a TD error from an environment,
-which ``jaxnets train`` does not have, so no loss is paired with it.
+DQN and the full-size AlexNet are listed in ``ARCHITECTURES`` only: DQN is trained on a TD
+error from an environment and AlexNet on ImageNet, which ``jaxnets train`` does not have, so
+no loss is paired with them.
 """
 
+from jaxnets.models._alexnet import AlexNet
 from jaxnets.models._cnn import DQN, AlexNetSmall
 from jaxnets.models._deep import BatchNormMLP, DeepMLP
 from jaxnets.models._lenet import LeNet5
@@ -73,5 +75,12 @@ ARCHITECTURES: dict[str, ArchitectureSpec] = {
         use_instead="DQN is listed for its parameter count only (jaxnets summary --model dqn); "
         "it is trained on a TD error, not by jaxnets train.",
         description="Deep Q-Network (Mnih et al. 2015); num_classes = number of actions",
+    ),
+    "alexnet": ArchitectureSpec(
+        lambda num_classes, **kw: AlexNet(num_classes=num_classes, **kw),
+        (227, 227, 3),
+        use_instead="AlexNet is listed for its parameter count only (jaxnets summary --model "
+        "alexnet --num-classes 1000): it needs ImageNet; alexnet_small trains on 32x32 images.",
+        description="AlexNet at the paper's size (Krizhevsky et al. 2012), two towers",
     ),
 }

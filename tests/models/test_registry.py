@@ -49,6 +49,7 @@ def test_registered_loss_fits_the_model_output(name):
     ("name", "message"),
     [
         ("dqn", "DQN is listed for its parameter count only"),
+        ("alexnet", "AlexNet is listed for its parameter count only"),
         ("gan_generator", "train GANs with the GAN experiment: python -m experiments.gan"),
         ("gan_discriminator", "train GANs with the GAN experiment: python -m experiments.gan"),
         ("dcgan_generator", "train GANs with the GAN experiment: python -m experiments.gan"),
