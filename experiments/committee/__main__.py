@@ -1,0 +1,3 @@
+from experiments.committee.main import main
+
+main()
