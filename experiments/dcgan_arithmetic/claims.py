@@ -52,9 +52,9 @@ CLAIMS = [
         E + "dcgan_arithmetic",
         _measure,
         _holds,
-        why="the DCGAN trained here (a few CPU epochs, no batch norm) draws a legible digit for "
-        "under half of its codes; the class analogy beats a random step of the same length "
-        "several-fold but lands in under half the trials, the ink analogy barely beats it, and "
-        "many paths pass through a third digit (bar fixed before the run: see claims.py)",
+        why="the DCGAN trained here (CPU epochs, no batch norm) draws a legible digit for only "
+        "about half of its codes; the class analogy beats a random step of the same length "
+        "many times over, but the ink analogy barely beats it and about half the paths pass "
+        "through a third digit (bar fixed before the run: see claims.py)",
     ),
 ]
