@@ -59,7 +59,7 @@ class Conv2D(nn.Module):
     rounding (values and both gradients): ``"xla"`` (XLA's convolution), ``"im2col"``
     (shifted slices stacked into a patch matrix, one matmul; a custom backward: weight
     gradient one matmul over the patches, input gradient a col2im), ``"taps"`` (the forward as
-    fused multiply-adds of shifted slices, no patch buffer; for few input channels; the same
+    fused multiply-adds of shifted slices, no patch buffer; for few input channels; XLA's
     backward), or ``"auto"`` (``"xla"`` off CPU; on CPU the measured rule of
     ``jaxnets.layers._conv_impl.cpu_auto_impl``, see benchmarks/README.md).
 

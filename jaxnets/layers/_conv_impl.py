@@ -7,15 +7,17 @@ All compute the same NHWC x HWIO -> NHWC cross-correlation as
 - ``"im2col"``: the T = F_h F_w shifted (strided, dilated) slices of the padded input stacked
   into patches P (T C_in, N) with N = B H' W', and one matmul W^T P -> (C, N).
 - ``"taps"``: the forward as a sum over the T x C_in taps of slice * kernel row (broadcast
-  multiply-adds that XLA fuses into one loop): no patch buffer, for few input channels.
+  multiply-adds that XLA fuses into one loop): no patch buffer, for few input channels; the
+  backward is XLA's (``jax.vjp`` of ``lax.conv_general_dilated``), which measured faster
+  here than the patch matmul for LeNet's C1.
 
-``"im2col"`` and ``"taps"`` share one ``jax.custom_vjp`` backward: the weight gradient is one
-matmul P dY (T C_in, N) x (N, C) over the patch buffer, the input gradient a col2im: the
-patch cotangents W dY^T (T C_in, N) put back through the shifted slices, i.e. a sum of T
+``"im2col"``'s backward is a ``jax.custom_vjp``: the weight gradient is one matmul
+P dY (T C_in, N) x (N, C) over the patch buffer, the input gradient a col2im: the patch
+cotangents W dY^T (T C_in, N) put back through the shifted slices, i.e. a sum of T
 zero-padded (interior-padded for strides) slices, cropped to the input.
 
 ``"auto"`` is ``"xla"`` everywhere except on CPU where :func:`cpu_auto_impl` says otherwise
-(measured in benchmarks/conv.py; see benchmarks/README.md).
+(measured in benchmarks/conv.py; see benchmarks/README.md); at present it is ``"xla"`` there too.
 """
 
 from collections.abc import Sequence
@@ -57,20 +59,29 @@ def resolve_padding(
     return tuple((int(lo), int(hi)) for lo, hi in pairs)
 
 
-def choose_impl(impl: str, c_in: int) -> str:
-    """The algorithm ``impl`` names; ``"auto"`` by platform and input channels."""
+def choose_impl(
+    impl: str, c_in: int, stride: tuple[int, int] = (1, 1), dilation: tuple[int, int] = (1, 1)
+) -> str:
+    """The algorithm ``impl`` names; ``"auto"`` by platform and shape (``"xla"`` off CPU)."""
     if impl not in IMPLS:
         raise InvalidArgumentError(f"impl must be one of {IMPLS}, got {impl!r}")
     if impl != "auto":
         return impl
     if jax.default_backend() != "cpu":
         return "xla"
-    return cpu_auto_impl(c_in)
+    return cpu_auto_impl(c_in, tuple(stride), tuple(dilation))
 
 
-def cpu_auto_impl(c_in: int) -> str:
-    """``"auto"``'s choice on CPU (see the module docstring and benchmarks/README.md)."""
-    del c_in
+def cpu_auto_impl(c_in: int, stride: tuple[int, int], dilation: tuple[int, int]) -> str:
+    """``"auto"``'s choice on CPU: ``"xla"`` for every shape, as measured.
+
+    benchmarks/conv.py (LeNet-5, batch 256, interleaved on the shared 2-core machine,
+    benchmarks/results/conv_cpu*.json, load 4-6): C1 by ``"taps"`` (fused forward, XLA's
+    backward; C1's forward + weight gradient 1.5x faster than XLA's in both runs) with C3 by
+    XLA took 30% and 7% less time than XLA alone a train step in two runs, not the clear
+    (> 20% in every run) win this rule asks for; the im2col pairs took 1.7-2x XLA's step.
+    """
+    del c_in, stride, dilation
     return "xla"
 
 
@@ -96,7 +107,7 @@ def conv2d(
         )
     if min(stride) < 1 or min(dilation) < 1:
         raise InvalidArgumentError(f"stride and dilation must be >= 1, got {stride}, {dilation}")
-    impl = choose_impl(impl, x.shape[-1])
+    impl = choose_impl(impl, x.shape[-1], stride, dilation)
     if impl == "xla":
         return lax.conv_general_dilated(
             x, w, stride, padding, rhs_dilation=dilation, dimension_numbers=DIMS
@@ -179,8 +190,16 @@ def _custom_fwd(x, w, geometry, impl):
 
 def _custom_bwd(geometry, impl, residuals, dy):
     x, w, patches = residuals
-    if patches is None:
-        patches = _patches(x, w.shape, geometry)
+    if impl == "taps":  # XLA's own gradients of the same convolution
+        stride, padding, dilation, _ = geometry
+        _, vjp = jax.vjp(
+            lambda x, w: lax.conv_general_dilated(
+                x, w, stride, padding, rhs_dilation=dilation, dimension_numbers=DIMS
+            ),
+            x,
+            w,
+        )
+        return vjp(dy)
     fh, fw, c, k = w.shape
     b, h, wd, _ = x.shape
     (sh, sw), ((top, bottom), (left, right)), (dh, dw), (ho, wo) = geometry
