@@ -334,18 +334,6 @@ CLAIMS: list[Claim] = [
     ),
     # --- lecture 001 ---------------------------------------------------------------------
     Claim(
-        "001-mcdnn-mnist",
-        "001 Why deep learning (MCDNN table)",
-        "MNIST test error 0.23% (MCDNN), best earlier 0.39%",
-        E + "lenet5_mnist",
-        lambda R: (
-            f"LeNet-5 test error {pct(1 - _r(R, 'lenet5_mnist')['lenet5']['test_accuracy'], 2)}"
-        ),
-        lambda R: 1 - _r(R, "lenet5_mnist")["lenet5"]["test_accuracy"] <= 0.0039,
-        why="one small CNN for 3 epochs, not a committee of 35 deep nets trained on distorted "
-        "digits",
-    ),
-    Claim(
         "001-sigmoid-kills-gradients",
         "001 Activation: sigmoid; 004 Vanishing gradient",
         "sigmoid neurons kill gradients: deep sigmoid nets barely learn",
