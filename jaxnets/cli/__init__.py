@@ -193,4 +193,3 @@ def console() -> None:
     global _FROM_COMMAND_LINE
     _FROM_COMMAND_LINE = True
     sys.exit(main())
-
