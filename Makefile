@@ -44,8 +44,16 @@ test: $(STAMP)
 	$(BIN)/ruff check jaxnets tests experiments benchmarks && \
 	$(BIN)/ruff format --check jaxnets tests experiments benchmarks && \
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict && \
-	$(BIN)/python -m pytest -q --durations=15
+	for group in $(TEST_GROUPS); do \
+		echo "== pytest $$group" && $(BIN)/python -m pytest -q --durations=8 $$(echo $$group | tr , ' ') || exit 1; \
+	done
 	$(MAKE) --no-print-directory test-floors
+
+# The suite runs as a few pytest processes (every test once): one process that compiled
+# every XLA program of the whole suite crashed inside XLA:CPU's compiler (a segfault in
+# tests/tune after ~1,500 tests, 2026-12-01) where the same test passes alone.
+TEST_GROUPS = jaxnets,tests/autodiff tests/experiments tests/train,tests/tune \
+	tests,--ignore=tests/autodiff,--ignore=tests/experiments,--ignore=tests/train,--ignore=tests/tune
 
 # The subset of the suite against the lowest supported versions of the dependencies.
 test-floors: $(FLOORS_STAMP)
