@@ -1,7 +1,7 @@
 """LeNet-5's convolutions per algorithm (``Conv2D(impl=...)``), its train step and scanned
 epoch per algorithm, beside PyTorch's convolutions and train step in the same run.
 
-python benchmarks/conv.py --json benchmarks/results/conv_cpu.json   # ~5 min on 2 loaded cores
+python benchmarks/conv.py --json benchmarks/results/conv_cpu.json   # ~2 min on 2 quiet cores
 python benchmarks/conv.py --render benchmarks/results/conv_cpu.json  # README section from JSON
 python benchmarks/conv.py --quick                                    # smoke run (the test)
 
