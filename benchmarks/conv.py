@@ -22,7 +22,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -35,6 +34,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from _readme import write_section
 
 from jaxnets import layers, models, train
 from jaxnets.layers import _conv_impl
@@ -322,15 +322,7 @@ def markdown(record: dict) -> str:
 
 
 def render(record: dict, readme: Path = README) -> None:
-    text = readme.read_text()
-    section = f"{BEGIN}\n{markdown(record)}\n{END}"
-    if BEGIN in text:
-        text = re.sub(
-            re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    readme.write_text(text)
+    readme.write_text(write_section(readme.read_text(), BEGIN, END, markdown(record), append=""))
 
 
 def main(argv=None) -> dict:

@@ -15,13 +15,16 @@ training K = 8 digits trials as one vmapped population over 8 one-member runs.
 import argparse
 import json
 import math
-import re
 import statistics
+import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 import numpy as np
 import optuna
+from _readme import write_section
 
 from jaxnets.tune import Float, JaxGPSampler, SearchSpace
 
@@ -241,15 +244,10 @@ def markdown(results: dict) -> str:
 
 
 def render(results: dict, readme: Path = README) -> None:
-    text = readme.read_text()
-    section = f"{BEGIN}\n{markdown(results)}\n{END}"
-    if BEGIN in text:
-        text = re.sub(
-            re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S
-        )
-    else:
-        text = text.rstrip("\n") + "\n\n## tune_regret.py\n\n" + _INTRO + "\n\n" + section + "\n"
-    readme.write_text(text)
+    intro = "## tune_regret.py\n\n" + _INTRO + "\n\n"
+    readme.write_text(
+        write_section(readme.read_text(), BEGIN, END, markdown(results), append=intro)
+    )
 
 
 _INTRO = """The Bayesian sampler of `jaxnets.tune` (a Gaussian process in JAX: Matern-5/2, marginal
