@@ -8,9 +8,11 @@ python benchmarks/conv.py --quick                                    # smoke run
 Ops: C1 (B, 28, 28, 1) * (5, 5, 1, 6) SAME and C3 (B, 14, 14, 6) * (5, 5, 6, 16) VALID at
 B = 256: median ms of the forward, forward + weight gradient (all LeNet needs of C1) and
 forward + weight + input gradient (C3), for each impl and for ``torch.nn.functional.conv2d``
-(NCHW). Train step: ``jaxnets.train.train_step`` (Adam, batch 256) on LeNet-5 with C1/C3 by
-each impl pair, and PyTorch eager's LeNet-5 step. Scan: ``jaxnets.train.scan_epoch`` ms per
-step for the same pairs (XLA keeps a slow weight-gradient conv inside the rolled loop).
+(NCHW), each gradient of the linear loss <y, dY> for a fixed random dY. Rule: forward + both
+gradients by ``xla`` and ``toeplitz`` on the shapes behind ``auto``'s CPU rule
+(``RULE_SHAPES``). Train step: ``jaxnets.train.train_step`` (Adam, batch 256) on LeNet-5
+with C1/C3 by each impl pair, and PyTorch eager's LeNet-5 step. Scan:
+``jaxnets.train.scan_epoch`` ms per step for the same pairs.
 
 The machine is shared, so every table is measured interleaved: each round calls every
 candidate once (``calls`` calls timed together) in turn, for ``repeats`` rounds, and the
@@ -39,9 +41,25 @@ from _readme import write_section
 from jaxnets import layers, models, train
 from jaxnets.layers import _conv_impl
 
-IMPLS = ("xla", "im2col", "taps")
+IMPLS = ("xla", "im2col", "taps", "toeplitz")
 # (C1 impl, C3 impl) pairs for the train step and the scanned epoch.
-PAIRS = (("xla", "xla"), ("im2col", "im2col"), ("taps", "im2col"), ("taps", "xla"))
+PAIRS = (("xla", "xla"), ("toeplitz", "toeplitz"), ("im2col", "im2col"), ("taps", "xla"))
+# Shapes behind ``Conv2D(impl="auto")``'s CPU rule: (name, x (B, H, W, C_in), kernel, stride,
+# padding), the models' own layers and a few between; timed forward + both gradients.
+RULE_SHAPES = (
+    ("LeNet-5 C1", (256, 28, 28, 1), (5, 5, 1, 6), 1, "SAME"),
+    ("LeNet-5 C3", (256, 14, 14, 6), (5, 5, 6, 16), 1, "VALID"),
+    ("1 -> 32, 28x28", (256, 28, 28, 1), (5, 5, 1, 32), 1, "SAME"),
+    ("6 -> 32, 14x14", (256, 14, 14, 6), (5, 5, 6, 32), 1, "VALID"),
+    ("16 -> 16, 14x14", (256, 14, 14, 16), (5, 5, 16, 16), 1, "VALID"),
+    ("3 -> 16, 32x32", (128, 32, 32, 3), (5, 5, 3, 16), 1, 2),
+    ("AlexNetSmall conv1", (128, 32, 32, 3), (5, 5, 3, 32), 1, 2),
+    ("AlexNetSmall conv2", (128, 16, 16, 32), (5, 5, 32, 64), 1, 2),
+    ("AlexNetSmall conv3", (128, 8, 8, 64), (3, 3, 64, 96), 1, 1),
+    ("DQN conv2", (32, 20, 20, 32), (4, 4, 32, 64), 2, 0),
+    ("DQN conv3", (32, 9, 9, 64), (3, 3, 64, 64), 1, 0),
+    ("3x3 64 -> 64, 32x32", (32, 32, 32, 64), (3, 3, 64, 64), 1, 1),
+)
 LAYERS = {  # name: (input shape without batch, kernel shape, padding)
     "conv1": ((28, 28, 1), (5, 5, 1, 6), ((2, 2), (2, 2))),
     "conv2": ((14, 14, 6), (5, 5, 6, 16), ((0, 0), (0, 0))),
@@ -107,12 +125,12 @@ def op_candidates(batch: int):
     for layer, (in_shape, w_shape, pads) in LAYERS.items():
         x = jax.random.normal(jax.random.key(0), (batch, *in_shape))
         w = jax.random.normal(jax.random.key(1), w_shape) * 0.1
+        ct = _cotangent(x, w, pads)
         results = {}
         for impl in IMPLS:
 
-            def loss(w, x, impl=impl, pads=pads):
-                y = _conv_impl.conv2d(x, w, padding=pads, impl=impl)
-                return jnp.sum(jnp.sin(y))
+            def loss(w, x, impl=impl, pads=pads, ct=ct):
+                return jnp.vdot(_conv_impl.conv2d(x, w, padding=pads, impl=impl), ct)
 
             fns = {
                 "fwd": jax.jit(
@@ -134,6 +152,41 @@ def op_candidates(batch: int):
     return out, diffs
 
 
+def _cotangent(x, w, pads, stride=(1, 1)):
+    # A fixed random dY: a linear loss <y, dY>, so the timings are the convolution's alone
+    # (a sin() loss spent as long as C1 itself on its 1.2M outputs).
+    y = _conv_impl.conv2d(x, w, stride=stride, padding=pads, impl="xla")
+    return jax.random.normal(jax.random.key(2), y.shape)
+
+
+def rule_candidates(shapes=RULE_SHAPES, scale: int = 1):
+    """{(name, impl): fn} timing forward + both gradients by ``xla`` and ``toeplitz``, and
+    each shape's row facts (what ``auto`` picks on CPU). ``scale`` divides the batch."""
+    out, facts = {}, {}
+    for name, x_shape, w_shape, s, padding in shapes:
+        x_shape = (max(1, x_shape[0] // scale), *x_shape[1:])
+        stride = (s, s)
+        pads = _conv_impl.resolve_padding(padding, x_shape[1:3], w_shape[:2], stride, (1, 1))
+        x = jax.random.normal(jax.random.key(0), x_shape)
+        w = jax.random.normal(jax.random.key(1), w_shape) * 0.1
+        ct = _cotangent(x, w, pads, stride)
+        for impl in ("xla", "toeplitz"):
+
+            def loss(x, w, impl=impl, pads=pads, stride=stride, ct=ct):
+                y = _conv_impl.conv2d(x, w, stride=stride, padding=pads, impl=impl)
+                return jnp.vdot(y, ct)
+
+            out[(name, impl)] = _blocking(jax.jit(jax.grad(loss, argnums=(0, 1))), x, w)
+        geometry = _conv_impl._geometry(x_shape, w_shape, stride, pads, (1, 1))
+        facts[name] = {
+            "x": list(x_shape),
+            "kernel": list(w_shape),
+            "stride": s,
+            "auto_on_cpu": _conv_impl.cpu_auto_impl(x_shape, w_shape, geometry),
+        }
+    return out, facts
+
+
 def torch_op_candidates(batch: int) -> dict:
     import torch
     import torch.nn.functional as F
@@ -151,10 +204,13 @@ def torch_op_candidates(batch: int) -> dict:
             with torch.no_grad():
                 F.conv2d(x, w, padding=pad)
 
-        def grad(wrt, x=x, w=w, pad=pad):
+        with torch.no_grad():
+            ct = torch.randn_like(F.conv2d(x, w, padding=pad))
+
+        def grad(wrt, x=x, w=w, pad=pad, ct=ct):
             leaves = [t.detach().requires_grad_(True) for t in (x, w)]
             xs, ws = leaves
-            torch.sin(F.conv2d(xs, ws, padding=pad)).sum().backward(
+            (F.conv2d(xs, ws, padding=pad) * ct).sum().backward(
                 inputs=[ws] if wrt == "w" else [ws, xs]
             )
 
@@ -263,6 +319,20 @@ def run(*, quick: bool = False) -> dict:
         {"layer": layer, "impl": impl, "kind": kind, "ms": ms}
         for (layer, impl, kind), ms in by_layer.items()
     ]
+    rule_fns, facts = rule_candidates(RULE_SHAPES[:2] if quick else RULE_SHAPES, 64 if quick else 1)
+    rule_ms = {}
+    for name in facts:  # interleave the two impls of one shape
+        subset = {key: fn for key, fn in rule_fns.items() if key[0] == name}
+        rule_ms.update(interleaved(subset, repeats=max(2, repeats // 3), calls=1, loads=loads))
+    record["rule"] = [
+        {
+            "shape": name,
+            **fact,
+            "xla_ms": rule_ms[(name, "xla")],
+            "toeplitz_ms": rule_ms[(name, "toeplitz")],
+        }
+        for name, fact in facts.items()
+    ]
     pairs = PAIRS[:2] if quick else PAIRS  # quick: fewer compiles
     steps, scans, step_diffs = step_candidates(batch, scan_steps, pairs)
     if has_torch:
@@ -311,6 +381,21 @@ def markdown(record: dict) -> str:
     for r in record["train_step"]:
         scanned = f"{scan[r['impl']]:.2f}" if r["impl"] in scan else "-"
         lines.append(f"| {r['impl']} | {r['ms']:.2f} | {scanned} |")
+    lines += [
+        "",
+        '`Conv2D(impl="auto")`\'s rule on CPU (`_conv_impl.cpu_auto_impl`), from this table: '
+        "forward + weight + input gradient, ms.",
+        "",
+        "| shape | x (B, H, W, C_in) | kernel | stride | xla | toeplitz | xla / toeplitz "
+        "| auto picks |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in record.get("rule", []):
+        lines.append(
+            f"| {r['shape']} | {tuple(r['x'])} | {tuple(r['kernel'])} | {r['stride']} | "
+            f"{r['xla_ms']:.2f} | {r['toeplitz_ms']:.2f} | "
+            f"{r['xla_ms'] / r['toeplitz_ms']:.2f}x | {r['auto_on_cpu']} |"
+        )
     diffs = record["max_rel_diff_from_xla"]
     worst = max([*diffs["ops"].values(), *diffs["lenet_logits"].values()])
     lines += [

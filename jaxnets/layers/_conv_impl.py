@@ -11,13 +11,24 @@ All compute the same NHWC x HWIO -> NHWC cross-correlation as
   backward is XLA's (``jax.vjp`` of ``lax.conv_general_dilated``), which measured faster
   here than the patch matmul for LeNet's C1.
 
+- ``"toeplitz"``: the output columns are cut into n tiles of W'/n (:func:`toeplitz_tiles`);
+  each kernel row i becomes a banded (Toeplitz) matrix T_i (iw C_in, W'/n C) over a tile's
+  iw input columns, T_i[(p, c), (w, o)] = kernel[i, j, c, o] where p = S_w w + D_w j; the
+  F_h input rows each output row of a tile reads are concatenated, (B H' n, F_h iw C_in),
+  and one matmul with the stacked T (F_h iw C_in, W'/n C) gives every output row of every
+  tile. It spends iw / F_w (about 2) times the direct convolution's multiply-adds, but as
+  one large matmul, which XLA:CPU runs near its peak where its own convolutions with few
+  channels (and their gradients) run at a few percent of it; the gradients are JAX's of
+  the matmul, the slices and the einsum that builds T (no custom rule).
+
 ``"im2col"``'s backward is a ``jax.custom_vjp``: the weight gradient is one matmul
 P dY (T C_in, N) x (N, C) over the patch buffer, the input gradient a col2im: the patch
 cotangents W dY^T (T C_in, N) put back through the shifted slices, i.e. a sum of T
 zero-padded (interior-padded for strides) slices, cropped to the input.
 
-``"auto"`` is ``"xla"`` everywhere except on CPU where :func:`cpu_auto_impl` says otherwise
-(measured in benchmarks/conv.py; see benchmarks/README.md); at present it is ``"xla"`` there too.
+``"auto"`` is ``"xla"`` everywhere except on CPU, where :func:`cpu_auto_impl` picks
+``"toeplitz"`` for the few-channel, stride-1 layers where it measured faster
+(benchmarks/conv.py; see benchmarks/README.md).
 """
 
 from collections.abc import Sequence
@@ -25,11 +36,12 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from jaxnets.errors import InvalidArgumentError
 
-IMPLS = ("auto", "xla", "im2col", "taps")
+IMPLS = ("auto", "xla", "im2col", "taps", "toeplitz")
 DIMS = ("NHWC", "HWIO", "NHWC")
 
 
@@ -59,30 +71,36 @@ def resolve_padding(
     return tuple((int(lo), int(hi)) for lo, hi in pairs)
 
 
-def choose_impl(
-    impl: str, c_in: int, stride: tuple[int, int] = (1, 1), dilation: tuple[int, int] = (1, 1)
-) -> str:
-    """The algorithm ``impl`` names; ``"auto"`` by platform and shape (``"xla"`` off CPU)."""
+def choose_impl(impl: str, x_shape, w_shape, geometry) -> str:
+    """The algorithm ``impl`` names; ``"auto"`` by platform and shape (``"xla"`` off CPU).
+
+    ``x_shape`` (B, H, W, C_in), ``w_shape`` (F_h, F_w, C_in, C), ``geometry`` from
+    :func:`_geometry` (stride, padding, dilation, output size).
+    """
     if impl not in IMPLS:
         raise InvalidArgumentError(f"impl must be one of {IMPLS}, got {impl!r}")
     if impl != "auto":
         return impl
     if jax.default_backend() != "cpu":
         return "xla"
-    return cpu_auto_impl(c_in, tuple(stride), tuple(dilation))
+    return cpu_auto_impl(x_shape, w_shape, geometry)
 
 
-def cpu_auto_impl(c_in: int, stride: tuple[int, int], dilation: tuple[int, int]) -> str:
-    """``"auto"``'s choice on CPU: ``"xla"`` for every shape, as measured.
+def cpu_auto_impl(x_shape, w_shape, geometry) -> str:
+    """``"auto"``'s choice on CPU: ``"toeplitz"`` for few channels at stride 1, else ``"xla"``.
 
-    benchmarks/conv.py (LeNet-5, batch 256, interleaved on the shared 2-core machine,
-    benchmarks/results/conv_cpu*.json, load 4-6): C1 by ``"taps"`` (fused forward, XLA's
-    backward; C1's forward + weight gradient 1.5x faster than XLA's in both runs) with C3 by
-    XLA took 30% and 7% less time than XLA alone a train step in two runs, not the clear
-    (> 20% in every run) win this rule asks for; the im2col pairs took 1.7-2x XLA's step.
+    benchmarks/conv.py's shape table (forward + both gradients, ``"toeplitz"`` against
+    ``"xla"``, see benchmarks/README.md) measured the banded matmul 1.5-6x faster for 1, 6
+    and 16 input channels into 6-32 output channels (LeNet-5's C1 and C3 among them), where
+    XLA:CPU's convolutions run at a few percent of its matmul peak; and slower for 3 input
+    channels (RGB images, 0.4-0.9x), for 32 or more input or 64 or more output channels
+    (0.3-0.6x), and for strided layers (0.25-0.4x).
     """
-    del c_in, stride, dilation
-    return "xla"
+    del x_shape
+    _, _, c_in, c_out = w_shape
+    stride, _, dilation, _ = geometry
+    narrow = c_in <= 16 and c_in != 3 and c_out <= 32
+    return "toeplitz" if narrow and stride == (1, 1) and dilation == (1, 1) else "xla"
 
 
 def conv2d(
@@ -107,12 +125,14 @@ def conv2d(
         )
     if min(stride) < 1 or min(dilation) < 1:
         raise InvalidArgumentError(f"stride and dilation must be >= 1, got {stride}, {dilation}")
-    impl = choose_impl(impl, x.shape[-1], stride, dilation)
+    geometry = _geometry(x.shape, w.shape, stride, padding, dilation)
+    impl = choose_impl(impl, x.shape, w.shape, geometry)
     if impl == "xla":
         return lax.conv_general_dilated(
             x, w, stride, padding, rhs_dilation=dilation, dimension_numbers=DIMS
         )
-    geometry = _geometry(x.shape, w.shape, stride, padding, dilation)
+    if impl == "toeplitz":
+        return _toeplitz(x, w, geometry)
     return _custom_conv(x, w, geometry, impl)
 
 
@@ -151,6 +171,52 @@ def _taps(xp, w_shape, geometry):
         for i in range(fh)
         for j in range(fw)
     ]
+
+
+def toeplitz_tiles(w_shape, geometry) -> tuple[int, int]:
+    """(tiles n, input width of a tile): output columns are cut into n tiles of W'/n, the
+    narrowest that is at least the kernel's span wide, so each banded matrix spans only its
+    tile's input columns (W'/n - 1) S_w + (F_w - 1) D_w + 1 instead of all W_p."""
+    fw = w_shape[1]
+    (_, sw), _, (_, dw), (_, wo) = geometry
+    span = (fw - 1) * dw + 1
+    width = next((t for t in range(span, wo + 1) if wo % t == 0), wo)
+    return wo // width, (width - 1) * sw + span
+
+
+def _toeplitz(x, w, geometry):
+    """The convolution as one matmul: output rows (B H' n, W'/n C) = input rows x banded T."""
+    (sh, sw), padding, (dh, dw), (ho, wo) = geometry
+    fh, fw, c, k = w.shape
+    n, iw = toeplitz_tiles(w.shape, geometry)
+    tw = wo // n
+    xp = _pad(x, padding)
+    b = xp.shape[0]
+    # sel[j, p, w] = 1 where a tile's input column p feeds its output column w through
+    # kernel column j; T[(i, p, c), (w, o)] = w[i, j, c, o] for those (p, w).
+    sel = np.zeros((fw, iw, tw), dtype=np.dtype(x.dtype))
+    for j in range(fw):
+        sel[j, np.arange(tw) * sw + j * dw, np.arange(tw)] = 1
+    t = jnp.einsum("jpw,ijco->ipcwo", sel, w).reshape(fh * iw * c, tw * k)
+
+    def rows(tile):  # the input rows each output row of ``tile`` reads, (B, H', F_h iw C)
+        left = tile * tw * sw
+        return jnp.concatenate(
+            [
+                lax.slice(
+                    xp,
+                    (0, i * dh, left, 0),
+                    (b, i * dh + (ho - 1) * sh + 1, left + iw, c),
+                    (1, sh, 1, 1),
+                ).reshape(b, ho, iw * c)
+                for i in range(fh)
+            ],
+            axis=-1,
+        )
+
+    lhs = jnp.stack([rows(tile) for tile in range(n)], axis=2)  # (B, H', n, F_h iw C)
+    y = lhs.reshape(b * ho * n, fh * iw * c) @ t
+    return y.reshape(b, ho, wo, k)  # (B, H', n, W'/n, C) in memory order
 
 
 def _patches(x, w_shape, geometry):

@@ -4,7 +4,7 @@ import flax.linen as nn
 import jax
 
 from jaxnets import initializers
-from jaxnets.layers import TableConv2D, max_pool
+from jaxnets.layers import Conv2D, TableConv2D, max_pool
 from jaxnets.layers import activation as get_activation
 
 
@@ -66,12 +66,14 @@ class LeNet5(nn.Module):
         pool = _max_pool_2x2 if self.pooling == "max" else nn.avg_pool
         init = initializers.get(self.kernel_init)
         act = self.activation
-        x = nn.Conv(6, (5, 5), padding="SAME", kernel_init=init, name="c1")(x)
+        # Conv2D's impl="auto" computes these convolutions as banded matmuls on CPU, several
+        # times faster than XLA:CPU's convolutions there (benchmarks/README.md, conv.py).
+        x = Conv2D(6, 5, padding="SAME", kernel_init=self.kernel_init, name="c1")(x)
         x = pool(get_activation(act)(x), (2, 2), strides=(2, 2))  # (B, 14, 14, 6)
         if self.c3_table:
             x = TableConv2D(LENET_C3_TABLE, 5, kernel_init=self.kernel_init, name="c3")(x)
         else:
-            x = nn.Conv(16, (5, 5), padding="VALID", kernel_init=init, name="c3")(x)
+            x = Conv2D(16, 5, padding="VALID", kernel_init=self.kernel_init, name="c3")(x)
         x = pool(get_activation(act)(x), (2, 2), strides=(2, 2))  # (B, 5, 5, 16)
         x = x.reshape(x.shape[0], -1)  # (B, 400)
         x = get_activation(act)(nn.Dense(120, kernel_init=init, name="c5")(x))

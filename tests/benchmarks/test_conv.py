@@ -28,8 +28,12 @@ def test_quick_run_times_every_impl_and_agrees_with_xla(quick_run):
     assert timed == {(layer, i, k) for layer in LAYERS for i in impls for k in KINDS}
     assert all(r["ms"] > 0 for r in written["ops"])
     steps = {r["impl"] for r in written["train_step"]}
-    assert {"xla/xla", "im2col/im2col"} <= steps and ("torch" in steps) == HAS_TORCH
-    assert {r["impl"] for r in written["scan_epoch"]} == {"xla/xla", "im2col/im2col"}
+    assert {"xla/xla", "toeplitz/toeplitz"} <= steps and ("torch" in steps) == HAS_TORCH
+    assert {r["impl"] for r in written["scan_epoch"]} == {"xla/xla", "toeplitz/toeplitz"}
+    # The rule table: both impls timed per shape, and what "auto" picks there on CPU.
+    assert [r["shape"] for r in written["rule"]] == ["LeNet-5 C1", "LeNet-5 C3"]
+    assert all(r["xla_ms"] > 0 and r["toeplitz_ms"] > 0 for r in written["rule"])
+    assert {r["auto_on_cpu"] for r in written["rule"]} == {"toeplitz"}
     # Every impl computes what lax.conv_general_dilated does (float32, relative to the scale).
     diffs = written["max_rel_diff_from_xla"]
     assert set(diffs["ops"]) == {f"{layer}/{i}" for layer in LAYERS for i in IMPLS[1:]}
@@ -52,3 +56,4 @@ def test_render_replaces_only_its_section(quick_run, tmp_path):
     assert text.count(BEGIN) == 1 and text.count(END) == 1
     assert markdown(written) in text
     assert "| conv1 | im2col |" in text and "load average" in text
+    assert "| LeNet-5 C1 | (4, 28, 28, 1) | (5, 5, 1, 6) | 1 |" in text

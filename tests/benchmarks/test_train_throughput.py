@@ -6,7 +6,15 @@ import json
 import pytest
 
 from benchmarks._cases import QUICK, dense_params, train_flops_per_sample
-from benchmarks.train_throughput import ALL_PATHS, check_targets, finalize, main
+from benchmarks.train_throughput import (
+    ALL_PATHS,
+    BEGIN,
+    END,
+    check_targets,
+    finalize,
+    main,
+    render,
+)
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 NO_TORCH = "torch is a benchmark-only extra (pip install -e .[bench]), not installed here"
@@ -17,6 +25,7 @@ ROW_KEYS = {
     "samples_per_s",
     "torch_samples_per_s",
     "ratio",
+    "compile_ratio",
     "mfu",
     "compile_s",
 }
@@ -88,5 +97,40 @@ def test_finalize_fills_ratio_and_mfu(torch_rate):
         assert check_targets([{**jit, "batch": 32}]) == []
     else:
         assert jit["ratio"] == pytest.approx(2.5)
-        target = check_targets([{**jit, "batch": 32}])[0]  # the MLP batch-32 target: 2.5x
+        target = check_targets([{**jit, "batch": 32}])[0]  # the MLP batch-32 target: 2.0x
         assert target["met"] and target["path"] == "jit"
+        assert check_targets([{**jit, "batch": 32, "ratio": 1.9}])[0]["met"] is False
+
+
+def test_render_writes_rows_and_verdicts_from_the_json(tmp_path):
+    rows = [
+        {"model": "mlp", "batch": 32, "path": p, "samples_per_s": v, "compile_s": 0.5}
+        for p, v in (("jit", 30_000.0), ("torch", 15_000.0), ("torch_compile", 20_000.0))
+    ]
+    rows = finalize(rows, QUICK, 100.0)
+    machine = {
+        "date_utc": "2026-12-01T00:00:00+00:00",
+        "cpu": "test cpu",
+        "cpu_count": 2,
+        "jax": "x",
+        "torch": "y",
+        "torch_threads": 2,
+        "load_avg_start": [0.5, 0, 0],
+        "load_avg_end": [1.5, 0, 0],
+        "matmul_peak_gflops": 100.0,
+    }
+    result = {"machine": machine, "rows": rows, "targets": check_targets(rows)}
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# b\n\n{BEGIN}\nold\n{END}\n\nafter\n")
+    render(result, readme)
+    render(result, readme)  # idempotent
+    text = readme.read_text()
+    assert text.count(BEGIN) == 1 and text.endswith("after\n") and "old" not in text
+    assert "| mlp | 32 | jit | 30,000 | 15,000 | 2.00x | 1.50x |" in text
+    # 2.00x over eager meets the 2.0x target; 1.50x over torch.compile meets >= 1.0x.
+    assert (
+        "| mlp | 32 | >= 2.0x over PyTorch eager | 2.00x over PyTorch eager | jit | met |" in text
+    )
+    assert (
+        "| mlp | 32 | >= 1.0x over torch.compile | 1.50x over torch.compile | jit | met |" in text
+    )

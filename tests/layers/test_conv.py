@@ -143,7 +143,7 @@ def test_table_conv_gradient_matches_finite_differences(x64):
 from jaxnets.errors import InvalidArgumentError  # noqa: E402
 from jaxnets.layers import _conv_impl  # noqa: E402
 
-NEW_IMPLS = ("im2col", "taps")
+NEW_IMPLS = ("im2col", "taps", "toeplitz")
 # (x shape, kernel shape, stride, padding (anything Conv2D takes), dilation)
 GEOMETRIES = [
     ((2, 5, 5, 1), (3, 3, 1, 2), 1, 0, 1),  # the lecture's worked example's shape
@@ -277,20 +277,58 @@ def test_unknown_impl_and_bad_padding_are_clear_errors():
         _conv_impl.conv2d(x, jnp.ones((3, 3, 1, 1)), dilation=(3, 3), impl="im2col")
 
 
+def _choice(impl, x_shape, w_shape, padding=((0, 0), (0, 0)), stride=(1, 1)):
+    geometry = _conv_impl._geometry(x_shape, w_shape, stride, padding, (1, 1))
+    return _conv_impl.choose_impl(impl, x_shape, w_shape, geometry)
+
+
+LENET_C1 = ((256, 28, 28, 1), (5, 5, 1, 6), ((2, 2), (2, 2)))
+LENET_C3 = ((256, 14, 14, 6), (5, 5, 6, 16))
+
+
 @pytest.mark.parametrize("backend", ["gpu", "tpu"])
 def test_auto_is_xla_off_cpu(monkeypatch, backend):
     monkeypatch.setattr(_conv_impl.jax, "default_backend", lambda: backend)
-    assert _conv_impl.choose_impl("auto", 1) == "xla"  # GPU/TPU numerics unchanged
-    assert _conv_impl.choose_impl("auto", 6) == "xla"
-    assert _conv_impl.choose_impl("im2col", 6) == "im2col"  # an explicit choice is kept
+    assert _choice("auto", *LENET_C1) == "xla"  # GPU/TPU numerics unchanged
+    assert _choice("auto", *LENET_C3) == "xla"
+    assert _choice("im2col", *LENET_C3) == "im2col"  # an explicit choice is kept
 
 
-def test_auto_on_cpu_follows_the_measured_rule(monkeypatch):
-    # benchmarks/README.md "conv.py": no impl beat xla by > 20% on LeNet's step in every run.
+@pytest.mark.parametrize(
+    "x_shape, w_shape, padding, stride, want",
+    [
+        (*LENET_C1, (1, 1), "toeplitz"),
+        (*LENET_C3, ((0, 0), (0, 0)), (1, 1), "toeplitz"),
+        ((256, 14, 14, 16), (5, 5, 16, 16), ((0, 0), (0, 0)), (1, 1), "toeplitz"),
+        ((128, 32, 32, 3), (5, 5, 3, 32), ((2, 2), (2, 2)), (1, 1), "xla"),  # RGB input
+        ((32, 32, 32, 64), (3, 3, 64, 64), ((1, 1), (1, 1)), (1, 1), "xla"),  # many channels
+        ((32, 20, 20, 32), (4, 4, 32, 64), ((0, 0), (0, 0)), (2, 2), "xla"),  # DQN conv2
+        ((256, 28, 28, 1), (5, 5, 1, 6), ((2, 2), (2, 2)), (2, 2), "xla"),  # strided
+    ],
+)
+def test_auto_on_cpu_follows_the_measured_rule(
+    monkeypatch, x_shape, w_shape, padding, stride, want
+):
+    # benchmarks/README.md "conv.py", the shape table: toeplitz wins for few channels.
     monkeypatch.setattr(_conv_impl.jax, "default_backend", lambda: "cpu")
-    for c_in in (1, 3, 6):
-        assert _conv_impl.choose_impl("auto", c_in) == "xla"
-    assert _conv_impl.choose_impl("taps", 1) == "taps"
+    assert _choice("auto", x_shape, w_shape, padding, stride) == want
+    assert _choice("taps", x_shape, w_shape, padding, stride) == "taps"
+
+
+@pytest.mark.parametrize(
+    "wo, kernel, stride, want",
+    [
+        (28, 5, 1, (4, 11)),
+        (10, 5, 1, (2, 9)),
+        (7, 3, 1, (1, 9)),
+        (5, 5, 1, (1, 9)),
+        (8, 3, 2, (2, 9)),
+    ],
+)
+def test_toeplitz_tiles_are_the_narrowest_at_least_the_kernel_wide(wo, kernel, stride, want):
+    # (tiles, input width of a tile): 28 = 4 x 7 with 7 + 4 = 11 input columns; 7 is prime.
+    geometry = ((1, stride), ((0, 0), (0, 0)), (1, 1), (wo, wo))
+    assert _conv_impl.toeplitz_tiles((kernel, kernel, 1, 1), geometry) == want
 
 
 def test_auto_conv2d_matches_xla_on_lenet_c1(x64):
