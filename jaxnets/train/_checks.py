@@ -41,7 +41,7 @@ def check_batch(state: TrainState, batch, name: str = "batch") -> None:
             f"was initialised for {spec.shape}; reshape the data or re-create the state with "
             f"input_shape={tuple(np.shape(x)[1:])}."
         )
-    dtype = np.asarray(x[:0]).dtype if not hasattr(x, "dtype") else x.dtype
+    dtype = _dtype(x)
     want_float = jnp.issubdtype(jnp.dtype(spec.dtype), jnp.floating)
     if want_float and not jnp.issubdtype(dtype, jnp.floating):
         raise InvalidTypeError(
@@ -56,10 +56,15 @@ def check_batch(state: TrainState, batch, name: str = "batch") -> None:
             raise InvalidArgumentError(
                 f"{name} has {len(y)} labels for {len(x)} inputs; they must pair up"
             )
-        if state.objective.has_accuracy and not jnp.issubdtype(
-            np.asarray(y[:0]).dtype, jnp.integer
-        ):
+        if state.objective.has_accuracy and not jnp.issubdtype(_dtype(y), jnp.integer):
             raise InvalidTypeError(f"{name} labels must be integer class ids")
+
+
+def _dtype(a) -> np.dtype:
+    # An array's own dtype, never np.asarray(a[:0]).dtype: slicing a device array dispatches a
+    # computation and reading it waits for every queued step, so train_step would wait for
+    # the previous step each call. Host lists are small; converting them is fine.
+    return np.dtype(a.dtype) if hasattr(a, "dtype") else np.asarray(a).dtype
 
 
 def check_split(state: TrainState, split, name: str) -> None:

@@ -132,6 +132,30 @@ def test_check_batch_explains_bad_input(batch, error, match):
         check_batch(_state(), batch)
 
 
+class _Unsliceable:
+    """An array stand-in (shape, dtype, len) whose values must not be touched."""
+
+    def __init__(self, array):
+        self.shape, self.dtype, self._n = array.shape, array.dtype, len(array)
+
+    def __len__(self):
+        return self._n
+
+    def __getitem__(self, index):
+        raise AssertionError("check_batch sliced the batch")
+
+    def __array__(self, *args, **kwargs):
+        raise AssertionError("check_batch read the batch's values")
+
+
+def test_check_batch_reads_no_values_of_device_arrays():
+    # Reproduction: check_batch read the labels' dtype as np.asarray(y[:0]).dtype. On a device
+    # array that slice is a dispatched computation and np.asarray waits for it, behind every
+    # queued step: each train_step waited for the previous one (no asynchronous dispatch).
+    batch = _batch()
+    check_batch(_state(), {k: _Unsliceable(np.asarray(v)) for k, v in batch.items()})
+
+
 def test_predict_matches_apply():
     state = _state()
     x = _batch()["image"]
