@@ -138,8 +138,8 @@ def op_candidates(batch: int):
                         x, w, padding=pads, impl=impl
                     )
                 ),
-                "fwd+wgrad": jax.jit(jax.grad(loss)),
-                "fwd+wgrad+xgrad": jax.jit(jax.grad(loss, argnums=(0, 1))),
+                "fwd+wgrad": jax.jit(jax.value_and_grad(loss)),
+                "fwd+wgrad+xgrad": jax.jit(jax.value_and_grad(loss, argnums=(0, 1))),
             }
             args = {"fwd": (x, w), "fwd+wgrad": (w, x), "fwd+wgrad+xgrad": (w, x)}
             for kind, fn in fns.items():
@@ -154,7 +154,9 @@ def op_candidates(batch: int):
 
 def _cotangent(x, w, pads, stride=(1, 1)):
     # A fixed random dY: a linear loss <y, dY>, so the timings are the convolution's alone
-    # (a sin() loss spent as long as C1 itself on its 1.2M outputs).
+    # (a sin() loss spent as long as C1 itself on its 1.2M outputs). The loss's value is
+    # returned too (value_and_grad): a linear loss's weight gradient does not need y, and
+    # XLA would otherwise drop the forward.
     y = _conv_impl.conv2d(x, w, stride=stride, padding=pads, impl="xla")
     return jax.random.normal(jax.random.key(2), y.shape)
 
@@ -176,7 +178,7 @@ def rule_candidates(shapes=RULE_SHAPES, scale: int = 1):
                 y = _conv_impl.conv2d(x, w, stride=stride, padding=pads, impl=impl)
                 return jnp.vdot(y, ct)
 
-            out[(name, impl)] = _blocking(jax.jit(jax.grad(loss, argnums=(0, 1))), x, w)
+            out[(name, impl)] = _blocking(jax.jit(jax.value_and_grad(loss, argnums=(0, 1))), x, w)
         geometry = _conv_impl._geometry(x_shape, w_shape, stride, pads, (1, 1))
         facts[name] = {
             "x": list(x_shape),

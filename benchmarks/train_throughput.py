@@ -345,7 +345,8 @@ def markdown(result: dict) -> str:
         value, goal = _target_text(t)
         name = METRIC_NAMES[t["metric"]]
         lines.append(
-            f"| {t['model']} | {t['batch']} | >= {goal} {name} | {value} | {t['path']} | "
+            f"| {t['model']} | {t['batch']} | >= {f'{goal} {name}'.strip()} | {value} | "
+            f"{t['path']} | "
             f"{'met' if t['met'] else 'missed'} |"
         )
     return "\n".join(lines)

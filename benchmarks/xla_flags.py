@@ -6,8 +6,9 @@ python benchmarks/xla_flags.py --quick                                         #
 
 Each flag set runs in its own process (``XLA_FLAGS`` is read once, when XLA starts) and
 times the stepped ``jit`` path of train_throughput.py (``jaxnets.train.train_step``, Adam) on
-each model; the default (no flag) runs first and again last, so drift of a shared machine
-shows as the gap between its two runs. A flag would be worth setting in the library only if
+each model. The sets run in rounds (every set once per round, ``--rounds``, default 2) and
+each cell is the median over rounds; the default's spread between rounds shows the drift of
+a shared machine. A flag would be worth setting in the library only if
 it won on the rows it targets in such a run and passed the whole test suite.
 """
 
@@ -15,6 +16,7 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +64,7 @@ def run_set(flags: str, quick: bool) -> dict:
     return {"rows": json.loads(done.stdout.strip().splitlines()[-1])}
 
 
-def run(quick: bool = False, sets: dict = FLAG_SETS) -> dict:
+def run(quick: bool = False, sets: dict = FLAG_SETS, rounds: int = 2) -> dict:
     import jax
 
     record = {
@@ -71,46 +73,67 @@ def run(quick: bool = False, sets: dict = FLAG_SETS) -> dict:
         "jax": jax.__version__,
         "quick": quick,
         "load_avg_start": list(os.getloadavg()),
+        "rounds": rounds,
         "sets": [],
     }
-    order = [*sets, "default"]  # the default again at the end: the machine's drift
-    for i, name in enumerate(order):
-        result = run_set(sets[name], quick)
-        label = name if i < len(sets) else "default (again, last)"
-        record["sets"].append({"name": label, "flags": sets[name], **result})
-        print(label, result, flush=True)
+    # The first process of a series measured up to 2x slower on some rows on this machine,
+    # whatever its flags: one untimed run of the default comes first and is discarded.
+    run_set("", quick)
+    for round_ in range(rounds):
+        for name, flags in sets.items():
+            result = run_set(flags, quick)
+            record["sets"].append({"name": name, "flags": flags, "round": round_, **result})
+            print(round_, name, result, flush=True)
     record["load_avg_end"] = list(os.getloadavg())
     return record
 
 
+def _medians(record: dict) -> dict:
+    """{name: {"flags", "rows": {case: median samples/s} or "error", "spread"}} over rounds."""
+    out = {}
+    for s in record["sets"]:
+        entry = out.setdefault(s["name"], {"flags": s["flags"], "runs": [], "error": None})
+        if "rows" in s:
+            entry["runs"].append(s["rows"])
+        else:
+            entry["error"] = s["error"]
+    for entry in out.values():
+        runs = entry.pop("runs")
+        if runs:
+            cases = runs[0]
+            entry["rows"] = {c: statistics.median(r[c] for r in runs) for c in cases}
+            entry["spread"] = max(max(r[c] for r in runs) / min(r[c] for r in runs) for c in cases)
+    return out
+
+
 def markdown(record: dict) -> str:
-    measured = [s for s in record["sets"] if "rows" in s]
-    cases = list(measured[0]["rows"])
-    default = measured[0]["rows"]
+    sets = _medians(record)
+    default = sets["default"]["rows"]
+    cases = list(default)
     lines = [
         f"Measured {record['date_utc']} on {record['cpu_count']} cores (jax {record['jax']}); "
         f"1-minute load average {record['load_avg_start'][0]:.2f} at the start, "
-        f"{record['load_avg_end'][0]:.2f} at the end. `jit` samples/s per row, and in "
-        "parentheses relative to the first default run:",
+        f"{record['load_avg_end'][0]:.2f} at the end. `jit` samples/s per row, the median of "
+        f"{record['rounds']} rounds, and in parentheses relative to the default:",
         "",
         "| flags | " + " | ".join(cases) + " |",
         "|---|" + "---:|" * len(cases),
     ]
-    for s in record["sets"]:
+    for name, s in sets.items():
         flag = f"`{s['flags']}`" if s["flags"] else "(none)"
         if "rows" not in s:
-            lines.append(f"| {s['name']}: {flag} | failed: {s['error']} |")
+            lines.append(f"| {name}: {flag} | failed: {s['error']} |")
             continue
         cells = [f"{s['rows'][c]:,.0f} ({s['rows'][c] / default[c]:.2f})" for c in cases]
-        lines.append(f"| {s['name']}: {flag} | " + " | ".join(cells) + " |")
-    best = {c: max(measured, key=lambda s: s["rows"][c] / default[c])["name"] for c in cases}
-    gaps = [abs(measured[-1]["rows"][c] / default[c] - 1) for c in cases]
+        lines.append(f"| {name}: {flag} | " + " | ".join(cells) + " |")
+    measured = {name: s for name, s in sets.items() if "rows" in s}
+    best = {c: max(measured, key=lambda n: measured[n]["rows"][c]) for c in cases}
     lines += [
         "",
         "Fastest per row: "
         + ", ".join(f"{c}: {name}" for c, name in best.items())
-        + f". The two default runs differ by up to {100 * max(gaps):.0f}% (the machine's "
-        "drift): a flag's gain smaller than that is noise.",
+        + f". The default's rounds differ by up to {100 * (sets['default']['spread'] - 1):.0f}% "
+        "on a row (the machine's drift): a flag's gain smaller than that is noise.",
     ]
     return "\n".join(lines)
 
@@ -124,6 +147,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true", help="tiny models, two flag sets")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--render", type=Path, help="write README's section from this JSON")
+    parser.add_argument("--rounds", type=int, default=2, help="every flag set once per round")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -135,7 +159,7 @@ def main(argv=None) -> dict:
         render(record)
         return record
     sets = dict(list(FLAG_SETS.items())[:2]) if args.quick else FLAG_SETS
-    record = run(args.quick, sets)
+    record = run(args.quick, sets, 1 if args.quick else args.rounds)
     print(markdown(record))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

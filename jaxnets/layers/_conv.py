@@ -60,8 +60,10 @@ class Conv2D(nn.Module):
     (shifted slices stacked into a patch matrix, one matmul; a custom backward: weight
     gradient one matmul over the patches, input gradient a col2im), ``"taps"`` (the forward as
     fused multiply-adds of shifted slices, no patch buffer; for few input channels; XLA's
-    backward), or ``"auto"`` (``"xla"`` off CPU; on CPU the measured rule of
-    ``jaxnets.layers._conv_impl.cpu_auto_impl``, see benchmarks/README.md).
+    backward), ``"toeplitz"`` (one matmul of the input rows with banded kernel matrices; for
+    few channels, where XLA:CPU's convolutions are slow), or ``"auto"`` (``"xla"`` off CPU;
+    on CPU the measured rule of ``jaxnets.layers._conv_impl.cpu_auto_impl``: ``"toeplitz"``
+    for few-channel stride-1 layers, see benchmarks/README.md).
 
     >>> import jax, jax.numpy as jnp
     >>> conv = Conv2D(features=2, kernel_size=3, stride=2, padding=1)

@@ -31,11 +31,14 @@ def jitted(fn: Callable, donate: bool):
 
 
 def scan_pays_off(state) -> bool:
-    """False for convolutional models on CPU, where the scanned epoch is the slower path.
+    """False for convolutional models on CPU, where the scanned epoch does not pay off.
 
-    Inside XLA:CPU's rolled while loop the conv weight-gradient keeps a non-default layout
+    Inside XLA:CPU's rolled while loop, XLA's conv weight-gradient keeps a non-default layout
     and falls back to generic loop code: LeNet-5 measured 75 ms per step scanned against
-    3.9 ms unrolled (benchmarks/README.md), and 43 vs 15 ms per step in a loaded re-check.
+    3.9 ms unrolled (benchmarks/README.md). Layers that ``Conv2D(impl="auto")`` computes as
+    banded matmuls on CPU avoid it (LeNet-5's C1 and C3), but then the scanned epoch
+    measured as fast as the stepped loop, not faster (benchmarks/results/
+    train_throughput_cpu.json), while layers left to XLA's convolution keep the slow loop.
     Conv kernels (H, W, C_in, C_out) are jaxnets' only parameters of 4 or more dimensions
     (5 when a population stacks them).
     """
