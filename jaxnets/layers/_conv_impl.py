@@ -92,9 +92,10 @@ def cpu_auto_impl(x_shape, w_shape, geometry) -> str:
     benchmarks/conv.py's shape table (forward + both gradients, ``"toeplitz"`` against
     ``"xla"``, see benchmarks/README.md) measured the banded matmul 1.5-6x faster for 1, 6
     and 16 input channels into 6-32 output channels (LeNet-5's C1 and C3 among them), where
-    XLA:CPU's convolutions run at a few percent of its matmul peak; and slower for 3 input
-    channels (RGB images, 0.4-0.9x), for 32 or more input or 64 or more output channels
-    (0.3-0.6x), and for strided layers (0.25-0.4x).
+    XLA:CPU's convolutions run at a few percent of its matmul peak; no clear gain for 3 input
+    channels (RGB images: 0.6-1.1x across runs, so XLA's convolution is kept there), and
+    slower for 32 or more input or 64 or more output channels (0.4-0.8x) and for strided
+    layers (0.25-0.4x).
     """
     del x_shape
     _, _, c_in, c_out = w_shape
