@@ -120,7 +120,9 @@ def edge_detector(width: int = 320, height: int = 280) -> dict:
     maps the same pixels to the same outputs. Counts from the layers' shapes (the lecture's
     way: multiplies and adds per output; one multiply per dense weight) and XLA's own count
     of the two lowered programs."""
-    conv = layers.Conv2D(1, kernel_size=(1, 2), use_bias=False)
+    # impl="xla": XLA's count of its convolution op, the lecture's direct convolution (on CPU
+    # "auto" would compute this 1-channel layer as a banded matmul, another count).
+    conv = layers.Conv2D(1, kernel_size=(1, 2), use_bias=False, impl="xla")
     shape = (height, width, 1)
     conv_volume = volume(conv, shape)
     out_h, out_w, _ = conv_volume["output"]
