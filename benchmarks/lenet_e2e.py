@@ -50,7 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _readme import write_section
+from _readme import add_result_arguments, read_result, save_result, write_readme
 
 EPOCHS = 3
 QUICK = {"train": 2048, "test": 1000, "epochs": 1}
@@ -455,9 +455,7 @@ python benchmarks/lenet_e2e.py --render benchmarks/results/lenet_e2e_cpu.json  #
 
 
 def render(record: dict, readme: Path = README) -> None:
-    readme.write_text(
-        write_section(readme.read_text(), BEGIN, END, markdown(record), append=HEADING)
-    )
+    write_readme(readme, BEGIN, END, markdown(record), append=HEADING)
 
 
 def main(argv=None) -> dict:
@@ -474,15 +472,14 @@ def main(argv=None) -> dict:
         help="OMP_WAIT_POLICY of the PyTorch process (default PASSIVE; '' leaves the "
         "environment's)",
     )
-    parser.add_argument("--json", type=Path, help="write the results here")
-    parser.add_argument("--render", type=Path, help="write README's section from this JSON")
+    add_result_arguments(parser)
     parser.add_argument("--torch-child", metavar="PLAN", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.torch_child:
         print("RESULT " + json.dumps(torch_child(json.loads(args.torch_child))), flush=True)
         return {}
     if args.render:
-        record = json.loads(args.render.read_text())
+        record = read_result(args.render)
         render(record)
         return record
     if not args.data_dir:
@@ -490,9 +487,7 @@ def main(argv=None) -> dict:
     record = run(args.data_dir, quick=args.quick, omp_wait_policy=args.omp_wait_policy)
     print(table(record))
     print(markdown(record))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(record, indent=1) + "\n")
+    save_result(record, args.json)
     return record
 
 

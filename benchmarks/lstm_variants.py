@@ -14,7 +14,6 @@ every candidate once (``calls`` steps timed together); ms per step is the median
 
 import argparse
 import datetime
-import json
 import os
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from _cases import QUICK, Sizes, make_data
-from _readme import write_section
+from _readme import add_result_arguments, read_result, save_result, write_readme
 from conv import interleaved
 
 from jaxnets import layers, train
@@ -161,24 +160,21 @@ def markdown(record: dict) -> str:
 
 
 def render(record: dict, readme: Path = README) -> None:
-    readme.write_text(write_section(readme.read_text(), BEGIN, END, markdown(record)))
+    write_readme(readme, BEGIN, END, markdown(record), append=None)
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, 2 rounds")
-    parser.add_argument("--json", type=Path, help="write the results here")
-    parser.add_argument("--render", type=Path, help="write README's section from this JSON")
+    add_result_arguments(parser)
     args = parser.parse_args(argv)
     if args.render:
-        record = json.loads(args.render.read_text())
+        record = read_result(args.render)
         render(record)
         return record
     record = run(args.quick)
     print(markdown(record))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(record, indent=1) + "\n")
+    save_result(record, args.json)
     return record
 
 

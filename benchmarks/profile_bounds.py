@@ -13,7 +13,6 @@ in XLA and in PyTorch. Needs torch (``.[bench]``).
 
 import argparse
 import datetime
-import json
 import os
 import statistics
 import sys
@@ -29,7 +28,7 @@ import optax
 import torch
 from _cases import PIXELS, Sizes, make_data
 from _jax_paths import build_state
-from _readme import write_section
+from _readme import add_result_arguments, read_result, save_result, write_readme
 
 from jaxnets import losses, train
 
@@ -141,12 +140,11 @@ def markdown(out: dict) -> str:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", type=Path)
-    parser.add_argument("--render", type=Path, help="write README's table from this JSON")
+    add_result_arguments(parser)
     args = parser.parse_args(argv)
     if args.render:
-        out = json.loads(args.render.read_text())
-        README.write_text(write_section(README.read_text(), BEGIN, END, markdown(out)))
+        out = read_result(args.render)
+        write_readme(README, BEGIN, END, markdown(out), append=None)
         return out
     threads = _torch_models.set_threads()
     sizes = Sizes()
@@ -168,8 +166,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"matmul ({m}, {k}) @ ({k}, {n}): XLA {g['xla']:.0f}, torch {g['torch']:.0f} GFLOP/s")
     out["load_avg_end"] = list(os.getloadavg())
     print(markdown(out))
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=1))
+    save_result(out, args.json)
     return out
 
 

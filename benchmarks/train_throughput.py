@@ -31,7 +31,7 @@ import jax
 from _cases import FULL_CASES, MODELS, QUICK, QUICK_CASES, Case, Sizes, train_flops_per_sample
 from _jax_paths import conv_weight_grad_in_scan, dispatch_floor_us, matmul_peak, mlp_matmul_chain
 from _jax_paths import run_path as run_jax
-from _readme import write_section
+from _readme import add_result_arguments, read_result, save_result, write_readme
 
 try:
     import _torch_models
@@ -70,7 +70,7 @@ END = "<!-- END throughput -->"
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny models, 3 steps: a smoke run")
-    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    add_result_arguments(parser)
     parser.add_argument("--paths", default=",".join(ALL_PATHS), help="comma-separated paths")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated models")
     parser.add_argument("--devices", type=int, default=2, help="fake CPU devices for pmap/sharded")
@@ -81,7 +81,6 @@ def parse_args(argv):
         default=None,
         help="include torch.compile rows (default: on, off with --quick)",
     )
-    parser.add_argument("--render", type=Path, help="write README's results section from JSON")
     parser.add_argument("--in-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.paths = [p for p in args.paths.split(",") if p]
@@ -353,13 +352,13 @@ def markdown(result: dict) -> str:
 
 
 def render(result: dict, readme: Path = README) -> None:
-    readme.write_text(write_section(readme.read_text(), BEGIN, END, markdown(result), append=""))
+    write_readme(readme, BEGIN, END, markdown(result))
 
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     if args.render:
-        result = json.loads(args.render.read_text())
+        result = read_result(args.render)
         render(result)
         return result
     # A smoke run is all compilation: XLA's optimizations would cost more than they save.
@@ -403,9 +402,7 @@ def run(args) -> dict:
         "diagnostics": diag,
     }
     print_table(result)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1))
+    save_result(result, args.json)
     return result
 
 

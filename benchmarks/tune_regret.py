@@ -13,7 +13,6 @@ training K = 8 digits trials as one vmapped population over 8 one-member runs.
 """
 
 import argparse
-import json
 import math
 import statistics
 import sys
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import numpy as np
 import optuna
-from _readme import write_section
+from _readme import add_result_arguments, read_result, save_result, write_readme
 
 from jaxnets.tune import Float, JaxGPSampler, SearchSpace
 
@@ -245,9 +244,7 @@ def markdown(results: dict) -> str:
 
 def render(results: dict, readme: Path = README) -> None:
     intro = "## tune_regret.py\n\n" + _INTRO + "\n\n"
-    readme.write_text(
-        write_section(readme.read_text(), BEGIN, END, markdown(results), append=intro)
-    )
+    write_readme(readme, BEGIN, END, markdown(results), append=intro)
 
 
 _INTRO = """The Bayesian sampler of `jaxnets.tune` (a Gaussian process in JAX: Matern-5/2, marginal
@@ -263,8 +260,7 @@ python benchmarks/tune_regret.py --json benchmarks/results/tune_regret_cpu.json 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="write the results here")
-    parser.add_argument("--render", type=Path, help="write README's section from this JSON")
+    add_result_arguments(parser)
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument(
@@ -274,12 +270,10 @@ def main(argv=None) -> None:
     )
     args = parser.parse_args(argv)
     if args.render:
-        render(json.loads(args.render.read_text()))
+        render(read_result(args.render))
         return
     results = run(args)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results))
+    save_result(results, args.json)
     print(markdown(results))
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _cases import FULL_CASES, QUICK, QUICK_CASES, Sizes
-from _readme import write_section
+from _readme import add_result_arguments, read_result, save_result, write_readme
 
 FLAG_SETS = {
     "default": "",
@@ -139,14 +139,13 @@ def markdown(record: dict) -> str:
 
 
 def render(record: dict, readme: Path = README) -> None:
-    readme.write_text(write_section(readme.read_text(), BEGIN, END, markdown(record), append=""))
+    write_readme(readme, BEGIN, END, markdown(record))
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny models, two flag sets")
-    parser.add_argument("--json", type=Path, help="write the results here")
-    parser.add_argument("--render", type=Path, help="write README's section from this JSON")
+    add_result_arguments(parser)
     parser.add_argument("--rounds", type=int, default=2, help="every flag set once per round")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -155,15 +154,13 @@ def main(argv=None) -> dict:
         print(json.dumps(rows))
         return rows
     if args.render:
-        record = json.loads(args.render.read_text())
+        record = read_result(args.render)
         render(record)
         return record
     sets = dict(list(FLAG_SETS.items())[:2]) if args.quick else FLAG_SETS
     record = run(args.quick, sets, 1 if args.quick else args.rounds)
     print(markdown(record))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(record, indent=1) + "\n")
+    save_result(record, args.json)
     return record
 
 
